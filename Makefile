@@ -1,0 +1,44 @@
+# amqha: two commands on a fresh machine.
+#   make chaos   builds the image and runs the default scenarios, with a summary table and an HTML report
+#   make test    builds the image and passes the test suite (unit tests + real-cluster scenarios)
+SHELL := /bin/bash
+export PATH := /usr/local/go/bin:$(PATH)
+export TESTCONTAINERS_RYUK_DISABLED := true
+
+GO        ?= go
+SCENARIOS ?= scenarios/
+# The whole suite (unit tests + every scenario in $(SCENARIOS)) must fit CI's hour.
+TEST_TIMEOUT ?= 55m
+
+.PHONY: all chaos test unit scenarios images bench docker-clean vet
+
+all: test
+
+images:
+	bash docker/build.sh
+
+chaos: images
+	$(GO) run ./cmd/amqha run --out reports $(SCENARIOS)
+
+test: images unit scenarios
+
+unit: vet
+	$(GO) test -count=1 ./docker/ ./harness/... ./cmd/...
+
+vet:
+	$(GO) vet ./...
+
+# Every scenario file in scenarios/, on the real cluster. Select one with
+#   make scenarios RUN='TestScenarios/kill-master/'
+scenarios: images
+	$(GO) test -count=1 -v -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)')
+
+bench: images
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/
+	$(GO) test -run '^$$' -bench ClusterReady -benchtime 3x ./harness/cluster/
+
+# Removes anything labelled amqha=true: for use after a crash of the harness itself.
+docker-clean:
+	-docker rm -f $$(docker ps -aq --filter label=amqha=true) 2>/dev/null
+	-docker network rm $$(docker network ls -q --filter label=amqha=true) 2>/dev/null
+	-docker volume rm -f $$(docker volume ls -q --filter label=amqha=true) 2>/dev/null

@@ -1,0 +1,113 @@
+// Command amqha runs ActiveMQ high-availability scenarios against real
+// clusters and judges what happened to every message.
+//
+//	amqha run [--out DIR] [--profile NAME] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
+//	amqha validate FILE|DIR...                            parse and validate, no Docker
+//	amqha check DIR                                       re-judge a saved run, offline
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/amqha/amqha/harness/runner"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `usage:
+  amqha run [--out DIR] [--profile NAME] FILE|DIR...
+  amqha validate FILE|DIR...
+  amqha check DIR`
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, usage)
+		return runner.ExitBadInput
+	}
+	switch args[0] {
+	case "run":
+		return cmdRun(args[1:], stdout, stderr)
+	case "validate":
+		return cmdValidate(args[1:], stdout, stderr)
+	case "check":
+		return cmdCheck(args[1:], stdout, stderr)
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage)
+		return runner.ExitPass
+	}
+	fmt.Fprintf(stderr, "amqha: unknown command %q\n%s\n", args[0], usage)
+	return runner.ExitBadInput
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "reports", "folder for the run's reports")
+	profile := fs.String("profile", "", "run every scenario on this profile instead of the files' own")
+	if err := fs.Parse(args); err != nil {
+		return runner.ExitBadInput
+	}
+	plan, err := runner.Plan(fs.Args(), *profile)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return runner.ExitBadInput
+	}
+	s, code := runner.NewSession(context.Background(), *out, stdout)
+	if s == nil {
+		return code
+	}
+	code = runner.ExitPass
+	for _, p := range plan {
+		o, err := s.Run(p.File, p.Profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "amqha: %s on %s: %v\n", p.File.Name, p.Profile, err)
+			if errors.Is(err, context.Canceled) {
+				return s.Close(runner.ExitInterrupted)
+			}
+			code = runner.ExitFail
+			continue
+		}
+		if m := runner.Mismatches(o.Result); len(m) > 0 {
+			code = runner.ExitFail
+		}
+	}
+	return s.Close(code)
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintln(stderr, "amqha validate: no files given")
+		return runner.ExitBadInput
+	}
+	plan, err := runner.Plan(args, "")
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return runner.ExitBadInput
+	}
+	for _, p := range plan {
+		fmt.Fprintf(stdout, "ok  %s (%s, %d steps)\n", p.File.Path, p.Profile, len(p.File.Timeline))
+	}
+	return runner.ExitPass
+}
+
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	if len(args) != 1 {
+		fmt.Fprintln(stderr, "usage: amqha check DIR")
+		return runner.ExitBadInput
+	}
+	res, err := runner.Recheck(args[0])
+	if err != nil {
+		fmt.Fprintln(stderr, "amqha check:", err)
+		return runner.ExitBadInput
+	}
+	runner.PrintSummary(stdout, res, args[0])
+	if len(runner.Mismatches(res)) > 0 {
+		return runner.ExitFail
+	}
+	return runner.ExitPass
+}

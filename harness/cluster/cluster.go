@@ -1,0 +1,219 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/amqha/amqha/harness/history"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+)
+
+// Cluster is one running topology: its brokers, network and store.
+type Cluster struct {
+	// RunID names the run; every resource's name and labels carry it.
+	RunID string
+	// Brokers are the cluster's brokers, broker1 first.
+	Brokers []*Broker
+
+	opts    options
+	profile Profile
+	labels  map[string]string
+	network *testcontainers.DockerNetwork
+	volume  string
+	roles   *roleTracker
+
+	termMu     sync.Mutex
+	terminated bool
+}
+
+type options struct {
+	image        string
+	profile      string
+	brokers      int
+	logDir       string
+	recorder     *history.Recorder
+	javaOpts     string
+	startTimeout time.Duration
+	progress     func(string)
+	runID        string
+}
+
+// Option configures Run, in the style of testcontainers-go modules.
+type Option func(*options)
+
+// WithImage sets the node image reference (amqha.local/node:<hash>).
+func WithImage(ref string) Option { return func(o *options) { o.image = ref } }
+
+// WithProfile selects the HA mode; see Profiles.
+func WithProfile(name string) Option { return func(o *options) { o.profile = name } }
+
+// WithBrokers sets the number of brokers (default 3).
+func WithBrokers(n int) Option { return func(o *options) { o.brokers = n } }
+
+// WithLogDir is where each container's log is written (default: a temp dir).
+func WithLogDir(dir string) Option { return func(o *options) { o.logDir = dir } }
+
+// WithRecorder receives the role timeline; without one, roles are tracked
+// but not recorded.
+func WithRecorder(r *history.Recorder) Option { return func(o *options) { o.recorder = r } }
+
+// WithJavaOpts overrides the brokers' heap flags (default -Xms64m -Xmx256m).
+func WithJavaOpts(s string) Option { return func(o *options) { o.javaOpts = s } }
+
+// WithProgress receives one line per bring-up step.
+func WithProgress(f func(string)) Option { return func(o *options) { o.progress = f } }
+
+// WithRunID names the run (default: a timestamp).
+func WithRunID(id string) Option { return func(o *options) { o.runID = id } }
+
+// Run starts a cluster. It returns the cluster even on error, so that the
+// caller can register Terminate before looking at the error.
+func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
+	o := options{profile: "shared-kahadb", brokers: 3, javaOpts: "-Xms64m -Xmx256m",
+		startTimeout: 120 * time.Second, progress: func(string) {}, runID: time.Now().Format("20060102-150405")}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	c := &Cluster{RunID: o.runID, opts: o, labels: ownLabels(o.runID)}
+	var err error
+	if c.profile, err = LookupProfile(o.profile); err != nil {
+		return c, err
+	}
+	if o.image == "" {
+		return c, errors.New("cluster: no image given (WithImage)")
+	}
+	if c.opts.logDir == "" {
+		if c.opts.logDir, err = os.MkdirTemp("", "amqha-logs-"); err != nil {
+			return c, err
+		}
+	}
+	if err := CheckImage(ctx, o.image); err != nil {
+		return c, err
+	}
+	if err := Sweep(ctx); err != nil {
+		o.progress(fmt.Sprintf("sweeping leftovers of earlier runs: %v", err))
+	}
+	if err := c.start(ctx); err != nil {
+		return c, err
+	}
+	c.roles = startRoleTracker(c, o.recorder)
+	return c, nil
+}
+
+func (c *Cluster) start(ctx context.Context) error {
+	start := time.Now()
+	nw, err := tcnetwork.New(ctx, tcnetwork.WithLabels(c.labels))
+	if err != nil {
+		return fmt.Errorf("create network: %w", err)
+	}
+	c.network = nw
+	if c.profile.sharedStore {
+		cli, err := Docker(ctx)
+		if err != nil {
+			return err
+		}
+		v, err := cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: "amqha-" + c.RunID + "-store", Labels: c.labels})
+		if err != nil {
+			return fmt.Errorf("create store volume: %w", err)
+		}
+		c.volume = v.Volume.Name
+	}
+	// broker1 starts alone so that it, not a race, becomes the first master.
+	c.opts.progress(fmt.Sprintf("starting %s cluster: broker1", c.profile.Name))
+	b, err := c.runBroker(ctx, 1)
+	c.Brokers = append(c.Brokers, b)
+	if err != nil {
+		return c.startError(b, err)
+	}
+	c.opts.progress(fmt.Sprintf("starting %d slaves", c.opts.brokers-1))
+	rest := make([]*Broker, c.opts.brokers-1)
+	errs := make([]error, len(rest))
+	var wg sync.WaitGroup
+	for i := range rest {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rest[i], errs[i] = c.runBroker(ctx, i+2)
+		}()
+	}
+	wg.Wait()
+	c.Brokers = append(c.Brokers, rest...)
+	for i, err := range errs {
+		if err != nil {
+			return c.startError(rest[i], err)
+		}
+	}
+	c.opts.progress(fmt.Sprintf("cluster ready in %s", time.Since(start).Round(100*time.Millisecond)))
+	return nil
+}
+
+func (c *Cluster) startError(b *Broker, err error) error {
+	if b != nil && b.container != nil {
+		if tail := b.logTail(15); tail != "" {
+			return fmt.Errorf("%w\nlast lines of %s:\n%s", err, b.Name, tail)
+		}
+	}
+	return err
+}
+
+// Profile is the cluster's HA mode.
+func (c *Cluster) Profile() Profile { return c.profile }
+
+// LogDir is where the container logs are written.
+func (c *Cluster) LogDir() string { return c.opts.logDir }
+
+func (c *Cluster) logPath(name string) string { return filepath.Join(c.opts.logDir, name+".log") }
+
+// Terminate removes every container, the network and the store volume. It
+// is safe on a partly started cluster and on a nil one.
+func (c *Cluster) Terminate(ctx context.Context) error {
+	if c == nil {
+		return nil
+	}
+	c.termMu.Lock()
+	defer c.termMu.Unlock()
+	if c.terminated {
+		return nil
+	}
+	c.terminated = true
+	if c.roles != nil {
+		c.roles.stop()
+	}
+	errs := make([]error, len(c.Brokers))
+	var wg sync.WaitGroup
+	for i, b := range c.Brokers {
+		if b == nil || b.container == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if state, _, _ := b.snapshot(); state == history.Paused {
+				_ = b.Resume(ctx) // a frozen container cannot be stopped cleanly
+			}
+			b.unfollowLogsWithin(200 * time.Millisecond)
+			errs[i] = wrap(b.container.Terminate(ctx, testcontainers.StopTimeout(5*time.Second)), "terminate %s", b.Name)
+		}()
+	}
+	wg.Wait()
+	if c.network != nil {
+		errs = append(errs, wrap(c.network.Remove(ctx), "remove network"))
+	}
+	if c.volume != "" {
+		if cli, err := Docker(ctx); err == nil {
+			_, err := cli.VolumeRemove(ctx, c.volume, client.VolumeRemoveOptions{Force: true})
+			errs = append(errs, wrap(err, "remove volume %s", c.volume))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Image is the node image the cluster runs.
+func (c *Cluster) Image() string { return c.opts.image }

@@ -1,0 +1,162 @@
+// Package nemesis injects the faults of a scenario's timeline into a running
+// cluster and records each fault's start and end in the run's events.
+package nemesis
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/history"
+	"github.com/amqha/amqha/harness/scenario"
+)
+
+// Fault is one family of faults: it acts on the brokers a step targets.
+type Fault interface {
+	Apply(ctx context.Context, brokers []*cluster.Broker) error
+}
+
+// faults maps scenario actions to the families this build implements.
+var faults = map[string]Fault{
+	"kill":    kill{},
+	"stop":    stop{},
+	"start":   start{},
+	"restart": restart{},
+	"pause":   pause{},
+	"resume":  resume{},
+}
+
+// heals names the action that undoes a timed fault.
+var heals = map[string]string{"pause": "resume"}
+
+// Supported fails for an action this build cannot inject, so a scenario
+// that needs it is refused before any container starts, not skipped.
+func Supported(action string) error {
+	if _, ok := faults[action]; !ok {
+		return fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+	}
+	return nil
+}
+
+// Nemesis applies steps to one cluster.
+type Nemesis struct {
+	c        *cluster.Cluster
+	rec      *history.Recorder
+	mu       sync.Mutex
+	previous []*cluster.Broker
+	// open holds, per node, the step whose fault still holds it (a kill
+	// lasts until the node is started again), so its end can be recorded.
+	open map[string]history.Event
+	wg   sync.WaitGroup
+}
+
+// New returns a nemesis for c that records into rec.
+func New(c *cluster.Cluster, rec *history.Recorder) *Nemesis {
+	return &Nemesis{c: c, rec: rec, open: map[string]history.Event{}}
+}
+
+// masterWait bounds how long a "master" target waits for a master to exist.
+const masterWait = 60 * time.Second
+
+// Apply runs one step. A step with a duration heals itself after it, in
+// the background; Wait waits for those.
+func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
+	f, ok := faults[step.Action]
+	if !ok {
+		return Supported(step.Action)
+	}
+	brokers, err := n.resolve(ctx, step.Target)
+	if err != nil {
+		return fmt.Errorf("step %d (%s): %w", idx, step, err)
+	}
+	ev := history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
+		Action: step.Action, Target: step.Target, Nodes: names(brokers)}
+	ev = n.rec.Event(ev)
+	err = f.Apply(ctx, brokers)
+	n.settle(ev, err)
+	if err != nil {
+		return fmt.Errorf("step %d (%s): %w", idx, step, err)
+	}
+	if heal, ok := heals[step.Action]; ok && step.Duration > 0 {
+		n.wg.Add(1)
+		go func() {
+			defer n.wg.Done()
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(step.Duration):
+			}
+			hev := n.rec.Event(history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
+				Action: heal, Target: "previous", Nodes: names(brokers), Detail: "automatic, after " + step.Duration.String()})
+			n.settle(hev, faults[heal].Apply(ctx, brokers))
+		}()
+	}
+	return nil
+}
+
+// settle records what a step left behind: disruptive faults stay open until
+// healed; healing ones close the faults they undo and end at once.
+func (n *Nemesis) settle(ev history.Event, err error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	now := time.Now()
+	if err != nil {
+		n.rec.Event(endOf(ev, now, err))
+		return
+	}
+	if history.Disruptive(ev.Action) {
+		for _, node := range ev.Nodes {
+			n.open[node] = ev
+		}
+		return
+	}
+	closed := map[int]bool{}
+	for _, node := range ev.Nodes {
+		if o, ok := n.open[node]; ok && !closed[o.Step] {
+			closed[o.Step] = true
+			n.rec.Event(endOf(o, now, nil))
+		}
+		delete(n.open, node)
+	}
+	n.rec.Event(endOf(ev, now, nil))
+}
+
+func endOf(ev history.Event, at time.Time, err error) history.Event {
+	end := history.Event{Time: at, Type: history.FaultEvent, Phase: history.PhaseEnd, Step: ev.Step,
+		Action: ev.Action, Target: ev.Target, Nodes: ev.Nodes}
+	if err != nil {
+		end.Error = err.Error()
+	}
+	return end
+}
+
+// Wait waits for timed heals still pending.
+func (n *Nemesis) Wait() { n.wg.Wait() }
+
+// Close ends every fault still open, at the end of the run.
+func (n *Nemesis) Close() {
+	n.Wait()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	done := map[int]bool{}
+	now := time.Now()
+	for _, ev := range n.open {
+		if !done[ev.Step] {
+			done[ev.Step] = true
+			end := endOf(ev, now, nil)
+			end.Detail = "still in effect at the end of the run"
+			n.rec.Event(end)
+		}
+	}
+	n.open = map[string]history.Event{}
+}
+
+func names(bs []*cluster.Broker) []string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = b.Name
+	}
+	return out
+}

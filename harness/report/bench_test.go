@@ -1,0 +1,31 @@
+package report
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// BenchmarkWriteHTML1M renders a one-million-operation, 30-minute run.
+// The report must stay a few MB at most and take a few seconds at most.
+func BenchmarkWriteHTML1M(b *testing.B) {
+	run, res := bigRun(1_000_000)
+	dir := b.TempDir()
+	in := Input{Result: res, Run: run, Meta: Meta{RunID: "bench", Seed: "1"}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := WriteHTML(dir, in); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	st, err := os.Stat(filepath.Join(dir, HTMLFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(st.Size()), "report-bytes")
+	if st.Size() > 4<<20 {
+		b.Errorf("report is %d bytes", st.Size())
+	}
+}

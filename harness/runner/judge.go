@@ -1,0 +1,68 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/history"
+	"github.com/amqha/amqha/harness/report"
+	"github.com/amqha/amqha/harness/scenario"
+)
+
+// CheckConfig turns a scenario's expectations into the checker's thresholds.
+func CheckConfig(f *scenario.File) checker.Config {
+	e := f.Expect
+	return checker.Config{MaxFailover: e.MaxFailover, RejoinWithin: e.RejoinWithin,
+		FailOnDuplicates: e.FailOnDuplicates, SingleMaster: e.SingleMaster, NoLoss: e.NoLoss}
+}
+
+// Judge runs the checks over a recorded run and applies the scenario's
+// expected failures.
+func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, error) {
+	res := checker.Analyze(run, CheckConfig(f))
+	res.Scenario, res.Profile = f.Name, profile
+	if err := checker.Judge(&res, f.Expect.Failures); err != nil {
+		return res, fmt.Errorf("%s: expect.failures: %w", f.Path, err)
+	}
+	return res, nil
+}
+
+func judge(f *scenario.File, profile, dir string, run history.Run, c *cluster.Cluster) (*Outcome, error) {
+	if err := run.Save(dir); err != nil {
+		return nil, err
+	}
+	res, err := Judge(f, profile, run)
+	if err != nil {
+		return nil, err
+	}
+	if err := WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir)),
+		Images: map[string]string{"node": c.Image()}}); err != nil {
+		return nil, err
+	}
+	return &Outcome{Result: res, Dir: dir}, nil
+}
+
+// WriteOutputs writes result.json and report.html into dir.
+func WriteOutputs(dir string, res checker.Result, run history.Run, meta report.Meta) error {
+	if err := report.WriteResult(dir, res); err != nil {
+		return err
+	}
+	meta.Duration = res.End.Sub(res.Start)
+	return report.WriteHTML(dir, report.Input{Result: res, Run: run, Meta: meta, Logs: logFiles(dir)})
+}
+
+func logFiles(dir string) []report.LogFile {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.log"))
+	var out []report.LogFile
+	for _, m := range matches {
+		if st, err := os.Stat(m); err == nil && !st.IsDir() {
+			base := filepath.Base(m)
+			out = append(out, report.LogFile{Node: strings.TrimSuffix(base, ".log"), Path: base})
+		}
+	}
+	return out
+}

@@ -1,0 +1,88 @@
+package runner
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/history"
+	"github.com/amqha/amqha/harness/report"
+	"github.com/amqha/amqha/harness/scenario"
+)
+
+// Planned is one scenario on one profile.
+type Planned struct {
+	File    *scenario.File
+	Profile string
+}
+
+// Plan loads and validates every file (or folder of files) and expands
+// them per profile. Every problem of every file is reported at once.
+func Plan(paths []string, override string) ([]Planned, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("no scenario files given")
+	}
+	files, err := scenario.LoadAll(paths...)
+	if err != nil {
+		return nil, err
+	}
+	var plan []Planned
+	var errs []error
+	for _, f := range files {
+		for _, p := range Profiles(f, override) {
+			if err := Validate(f, p); err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			plan = append(plan, Planned{File: f, Profile: p})
+		}
+	}
+	return plan, errors.Join(errs...)
+}
+
+// scenarioCopy is the name under which a run keeps its scenario file, so
+// that `amqha check` can judge it again with the same expectations.
+func scenarioCopy(dir string, f *scenario.File) string {
+	return filepath.Join(dir, filepath.Base(f.Path))
+}
+
+func saveScenario(dir string, f *scenario.File) error {
+	data, err := os.ReadFile(f.Path)
+	if err != nil {
+		return fmt.Errorf("keep a copy of %s: %w", f.Path, err)
+	}
+	return os.WriteFile(scenarioCopy(dir, f), data, 0o644)
+}
+
+// Recheck judges a saved run again, offline, and rewrites its result.json
+// and report.html.
+func Recheck(dir string) (checker.Result, error) {
+	prev, err := report.ReadResult(dir)
+	if err != nil {
+		return checker.Result{}, err
+	}
+	f, err := scenario.Load(filepath.Join(dir, prev.Scenario+".yaml"))
+	if err != nil {
+		return checker.Result{}, err
+	}
+	run, err := history.Load(dir)
+	if err != nil {
+		return checker.Result{}, err
+	}
+	res, err := Judge(f, prev.Profile, run)
+	if err != nil {
+		return res, err
+	}
+	return res, WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir))})
+}
+
+// PrintSummary prints the console table for one result.
+func PrintSummary(w io.Writer, res checker.Result, dir string) {
+	report.Summary(w, []report.Row{{Result: res, Dir: dir}})
+	for _, m := range Mismatches(res) {
+		fmt.Fprintln(w, m)
+	}
+}

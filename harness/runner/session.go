@@ -1,0 +1,144 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/amqha/amqha/docker"
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/report"
+	"github.com/amqha/amqha/harness/scenario"
+)
+
+// Exit statuses shared by the CLI and the test suite.
+const (
+	ExitPass     = 0
+	ExitFail     = 1
+	ExitBadInput = 2
+	// ExitInterrupted follows the shell's 128+SIGINT convention.
+	ExitInterrupted = 130
+)
+
+// Session is one invocation's worth of scenario runs: one run folder, one
+// Ctrl-C handler that removes every container before exiting.
+type Session struct {
+	Ctx    context.Context
+	RunDir string
+	Root   string
+	Image  string
+	Out    io.Writer
+
+	cancel context.CancelFunc
+	mu     sync.Mutex
+	rows   []report.Row
+}
+
+// NewSession checks Docker and the image, sweeps what dead runs left, and
+// installs the interrupt handler. On failure it prints why and returns nil
+// with the exit status to use.
+func NewSession(parent context.Context, root string, out io.Writer) (*Session, int) {
+	ctx, cancel := context.WithCancel(parent)
+	s := &Session{Ctx: ctx, cancel: cancel, Root: root, Out: out, Image: docker.Image()}
+	if err := cluster.CheckImage(ctx, s.Image); err != nil {
+		fmt.Fprintln(out, "amqha:", err)
+		cancel()
+		return nil, ExitBadInput
+	}
+	if err := cluster.Sweep(ctx); err != nil {
+		fmt.Fprintln(out, "amqha: sweeping leftovers:", err)
+	}
+	id := time.Now().Format("20060102-150405")
+	s.RunDir = filepath.Join(root, id)
+	if err := os.MkdirAll(s.RunDir, 0o755); err != nil {
+		fmt.Fprintln(out, "amqha:", err)
+		cancel()
+		return nil, ExitBadInput
+	}
+	s.onInterrupt()
+	return s, ExitPass
+}
+
+// onInterrupt removes this process's containers on SIGINT/SIGTERM and
+// exits: deferred cleanups in other goroutines would never get to run.
+func (s *Session) onInterrupt() {
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		got := <-sig
+		fmt.Fprintf(s.Out, "\namqha: %s: removing containers, networks and volumes\n", got)
+		s.cancel()
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := cluster.RemoveOwn(ctx); err != nil {
+			fmt.Fprintln(s.Out, "amqha: cleanup:", err)
+		}
+		os.Exit(ExitInterrupted)
+	}()
+}
+
+// Run runs one scenario on one profile and remembers its row for the summary.
+func (s *Session) Run(f *scenario.File, profile string) (*Outcome, error) {
+	out, err := Run(s.Ctx, f, profile, Options{Image: s.Image, RunDir: s.RunDir,
+		RunID: filepath.Base(s.RunDir), Progress: s.Out})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.rows = append(s.rows, report.Row{Result: out.Result, Dir: out.Dir})
+	s.mu.Unlock()
+	return out, nil
+}
+
+// Close prints the summary, writes the run's index and points latest at
+// it. It returns code, or ExitFail if the index could not be written.
+func (s *Session) Close(code int) int {
+	defer s.cancel()
+	s.mu.Lock()
+	rows := s.rows
+	s.mu.Unlock()
+	if len(rows) == 0 {
+		return code
+	}
+	report.Summary(s.Out, rows)
+	if err := report.WriteIndex(s.RunDir, rows); err != nil {
+		fmt.Fprintln(s.Out, "amqha: index:", err)
+		return max(code, ExitFail)
+	}
+	if err := report.UpdateLatest(s.Root, s.RunDir); err != nil {
+		fmt.Fprintln(s.Out, "amqha: latest:", err)
+	}
+	fmt.Fprintf(s.Out, "report: %s\n", filepath.Join(s.RunDir, "index.html"))
+	return code
+}
+
+// Profiles is the profiles to run f on: the override, if set, else the file's.
+func Profiles(f *scenario.File, override string) []string {
+	if override != "" {
+		return []string{override}
+	}
+	return f.Profiles
+}
+
+// Mismatches lists the checks whose status differs from the expectation,
+// one line each, for test and CLI messages.
+func Mismatches(res checker.Result) []string {
+	var out []string
+	for _, c := range res.Checks {
+		if c.Status == c.Expected || (c.Status == checker.NotApplicable && c.Expected == checker.Pass) {
+			continue
+		}
+		out = append(out, fmt.Sprintf("  %s: %s (expected %s): %s", c.Name, c.Status, c.Expected, c.Detail))
+	}
+	if res.Verdict != checker.Pass && len(out) == 0 {
+		out = append(out, "  verdict "+string(res.Verdict))
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+// Package scenario parses and validates amqha scenario files.
+//
+// A scenario is data: a YAML file naming the profiles it runs on, the
+// workload to drive, a timeline of faults and the checks' expectations.
+// The format is documented in scenarios/README.md. Parsing is strict:
+// unknown fields, duplicate keys, wrong types and bad values are errors,
+// and every problem of a file is reported at once, each with its file,
+// line and field, as a *Errors.
+package scenario
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// File is one parsed and validated scenario, with defaults applied.
+type File struct {
+	// Path is the path the scenario was parsed from, as given.
+	Path string
+	// Name is the scenario's name; it equals the file's base name
+	// without its .yaml extension.
+	Name string
+	// Description says what the scenario does and what is expected on
+	// each profile.
+	Description string
+	// Profiles lists the profiles the scenario runs on; never empty.
+	Profiles []string
+	// Workload is the producer/consumer load driven during the run.
+	Workload Workload
+	// Timeline is the faults to inject, in time order; may be empty.
+	Timeline []Step
+	// Expect holds what the checks should conclude.
+	Expect Expect
+}
+
+// Workload is the load a scenario drives.
+type Workload struct {
+	// Duration is the total producer run time (default 40s).
+	Duration time.Duration
+	// Rate is the number of sends per second (default 100).
+	Rate int
+	// InFlight is the number of sends awaiting a receipt at once
+	// (default 8).
+	InFlight int
+	// MessageSize is the message body size in bytes (default 256).
+	MessageSize int
+	// Persistent selects persistent delivery (default true).
+	Persistent bool
+	// ConsumerDelay is how long after the producer the consumer starts
+	// (default 0).
+	ConsumerDelay time.Duration
+	// ConsumerRate caps deliveries per second; 0 means unlimited
+	// (default 0).
+	ConsumerRate int
+	// DrainQuiet ends the final drain once the queue has stayed empty
+	// this long (default 5s).
+	DrainQuiet time.Duration
+}
+
+// Step is one timeline entry: an action on a target at an offset from the
+// workload's start.
+type Step struct {
+	// Line is the step's line in the scenario file.
+	Line int
+	// At is the offset from the workload's start.
+	At time.Duration
+	// Action is one of the Action* constants.
+	Action string
+	// Target is what the action applies to (see ParseTarget); empty for
+	// heal.
+	Target string
+	// Duration, if non-zero, heals the fault automatically after it; only
+	// pause, partition, delay and loss take one.
+	Duration time.Duration
+}
+
+// String describes the step, e.g. "10s kill master" or
+// "20s partition minority for 5s".
+func (s Step) String() string {
+	out := s.At.String() + " " + s.Action
+	if s.Target != "" {
+		out += " " + s.Target
+	}
+	if s.Duration > 0 {
+		out += " for " + s.Duration.String()
+	}
+	return out
+}
+
+// Expect is what the checks of a run should conclude.
+type Expect struct {
+	// NoLoss enables the no-loss check (default true).
+	NoLoss bool
+	// SingleMaster enables the single-master check (default true).
+	SingleMaster bool
+	// MaxFailover is the failover budget; 0 disables the check
+	// (default 30s).
+	MaxFailover time.Duration
+	// RejoinWithin bounds how long a restarted broker may take to show as
+	// a slave (the rejoin-as-slave field); 0 disables the check
+	// (default 30s).
+	RejoinWithin time.Duration
+	// FailOnDuplicates makes duplicate deliveries a failure instead of a
+	// report (duplicates: fail; default report).
+	FailOnDuplicates bool
+	// Failures lists the checks expected to fail: known findings and
+	// negative controls. Each is one of the Check* constants.
+	Failures []string
+	// Findings is free-text evidence for the known findings.
+	Findings string
+}
+
+// Defaults for the optional fields.
+const (
+	DefaultDuration     = 40 * time.Second
+	DefaultRate         = 100
+	DefaultInFlight     = 8
+	DefaultMessageSize  = 256
+	DefaultDrainQuiet   = 5 * time.Second
+	DefaultMaxFailover  = 30 * time.Second
+	DefaultRejoinWithin = 30 * time.Second
+)
+
+// Parse parses and validates the scenario in data. path is used in error
+// messages and, unless empty, to check that the scenario's name matches
+// the file name. On failure it returns a nil File and a *Errors holding
+// every problem found.
+func Parse(path string, data []byte) (*File, error) {
+	p := &parser{file: path}
+	f := p.parse(data)
+	if len(p.errs.List) > 0 {
+		p.errs.sortByLine()
+		return nil, &p.errs
+	}
+	f.Path = path
+	return f, nil
+}
+
+// Load reads and parses the scenario file at path. Errors, including a
+// file that cannot be read, are returned as a *Errors.
+func Load(path string) (*File, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Errors{List: []Error{{File: path, Msg: ioMessage(err)}}}
+	}
+	return Parse(path, data)
+}
+
+// LoadAll loads every scenario named by paths. A directory stands for the
+// *.yaml files directly inside it, in name order; a directory without any
+// is an error. Two files defining the same scenario name are an error.
+// All the files' problems are returned together as one *Errors; the files
+// that loaded cleanly are returned even then.
+func LoadAll(paths ...string) ([]*File, error) {
+	var (
+		files  []*File
+		all    Errors
+		seen   = map[string]bool{} // cleaned paths already loaded
+		byName = map[string]string{}
+	)
+	load := func(path string) {
+		if seen[filepath.Clean(path)] {
+			return
+		}
+		seen[filepath.Clean(path)] = true
+		f, err := Load(path)
+		if err != nil {
+			var errs *Errors
+			if errors.As(err, &errs) {
+				all.List = append(all.List, errs.List...)
+			} else {
+				all.List = append(all.List, Error{File: path, Msg: err.Error()})
+			}
+			return
+		}
+		if other, dup := byName[f.Name]; dup {
+			all.List = append(all.List, Error{File: path, Field: "name",
+				Msg: "scenario " + f.Name + " is also defined by " + other})
+			return
+		}
+		byName[f.Name] = path
+		files = append(files, f)
+	}
+	for _, path := range paths {
+		info, err := os.Stat(path)
+		if err != nil {
+			all.List = append(all.List, Error{File: path, Msg: ioMessage(err)})
+			continue
+		}
+		if !info.IsDir() {
+			load(path)
+			continue
+		}
+		entries, err := os.ReadDir(path)
+		if err != nil {
+			all.List = append(all.List, Error{File: path, Msg: ioMessage(err)})
+			continue
+		}
+		found := false
+		for _, e := range entries { // ReadDir sorts by name
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+				found = true
+				load(filepath.Join(path, e.Name()))
+			}
+		}
+		if !found {
+			all.List = append(all.List, Error{File: path, Msg: "directory holds no *.yaml scenario files"})
+		}
+	}
+	if len(all.List) > 0 {
+		return files, &all
+	}
+	return files, nil
+}
+
+// ioMessage is err without the path that Error already prints.
+func ioMessage(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		if errors.Is(err, fs.ErrNotExist) {
+			return "no such file or directory"
+		}
+		return pe.Op + ": " + pe.Err.Error()
+	}
+	return err.Error()
+}

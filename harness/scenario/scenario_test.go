@@ -1,0 +1,284 @@
+package scenario
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A scenario author writes the full format; every field lands in File.
+func TestFullScenarioRoundTrips(t *testing.T) {
+	src := `name: kill-master
+description: |
+  Kill the master, restart it, expect no loss.
+profiles: [shared-kahadb, jdbc]
+workload:
+  duration: 45s
+  rate: 200
+  in-flight: 16
+  message-size: 512
+  persistent: false
+  consumer-delay: 2s
+  consumer-rate: 50
+  drain-quiet: 3s
+timeline:
+  - at: 10s
+    action: kill
+    target: master
+  - at: 20s
+    action: restart
+    target: previous
+  - at: 25s
+    action: partition
+    target: node:2
+    duration: 5s
+expect:
+  no-loss: false
+  single-master: true
+  max-failover: 20s
+  rejoin-as-slave: 0
+  duplicates: fail
+  failures: [single-master]
+  findings: seen twice
+`
+	f, err := Parse("scenarios/kill-master.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &File{
+		Path:        "scenarios/kill-master.yaml",
+		Name:        "kill-master",
+		Description: "Kill the master, restart it, expect no loss.\n",
+		Profiles:    []string{"shared-kahadb", "jdbc"},
+		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
+			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second},
+		Timeline: []Step{
+			{Line: 15, At: 10 * time.Second, Action: "kill", Target: "master"},
+			{Line: 18, At: 20 * time.Second, Action: "restart", Target: "previous"},
+			{Line: 21, At: 25 * time.Second, Action: "partition", Target: "node:2", Duration: 5 * time.Second},
+		},
+		Expect: Expect{NoLoss: false, SingleMaster: true, MaxFailover: 20 * time.Second, RejoinWithin: 0,
+			FailOnDuplicates: true, Failures: []string{"single-master"}, Findings: "seen twice"},
+	}
+	if !reflect.DeepEqual(f, want) {
+		t.Errorf("got  %+v\nwant %+v", f, want)
+	}
+	if got := f.Timeline[2].String(); got != "25s partition node:2 for 5s" {
+		t.Errorf("Step.String = %q", got)
+	}
+}
+
+// A minimal scenario gets every default, and profile: is a shorthand.
+func TestDefaultsApply(t *testing.T) {
+	f, err := Parse("quiet.yaml", []byte("name: quiet\ndescription: no faults\nprofile: zookeeper\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &File{
+		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Profiles: []string{"zookeeper"},
+		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
+			Persistent: true, DrainQuiet: 5 * time.Second},
+		Expect: Expect{NoLoss: true, SingleMaster: true, MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second},
+	}
+	if !reflect.DeepEqual(f, want) {
+		t.Errorf("got  %+v\nwant %+v", f, want)
+	}
+}
+
+// head is a valid start of a scenario named "t": lines 1 to 3.
+const head = "name: t\ndescription: d\nprofiles: [jdbc]\n"
+
+// Each mistake an author can make is reported once, on its line, under its
+// field, and nothing else is reported.
+func TestEachMistakeIsCaught(t *testing.T) {
+	step := func(lines string) string { return head + "timeline:\n" + lines }
+	cases := []struct {
+		name, path, src string
+		line            int
+		field, msg      string
+	}{
+		{"empty file", "", "", 1, "", "the file is empty"},
+		{"only comments", "", "# nothing yet\n", 1, "", "the file is empty"},
+		{"not a mapping", "", "- a\n", 1, "", "the file must be a mapping of fields"},
+		{"YAML syntax", "", head + "workload: [1\n", 4, "", "invalid YAML"},
+		{"missing description", "", "name: t\nprofiles: [jdbc]\n", 1, "description", "is required"},
+		{"unknown top-level field", "", head + "colour: red\n", 4, "colour", "unknown field (known fields: name, description"},
+		{"field in the wrong section", "", head + "rate: 5\n", 4, "rate", "unknown field here (rate belongs under workload:)"},
+		{"unknown nested field", "", head + "workload:\n  rat: 200\n", 5, "workload.rat", `unknown field (did you mean "rate"?)`},
+		{"duplicate key", "", head + "workload:\n  rate: 1\n  rate: 2\n", 6, "workload.rate", "duplicate key (first set on line 5)"},
+		{"name mismatch", "scenarios/other.yaml", head, 1, "name", `"t" does not match the file name other.yaml`},
+		{"bad name", "scenarios/T_1.yaml", "name: T_1\ndescription: d\nprofiles: [jdbc]\n", 1, "name", "not a valid name"},
+		{"profiles as a string", "", "name: t\ndescription: d\nprofiles: jdbc\n", 3, "profiles", "must be a list, got the string \"jdbc\" (write [jdbc], or profile: jdbc"},
+		{"profile as a list", "", "name: t\ndescription: d\nprofile: [jdbc]\n", 3, "profile", "must be a single profile name"},
+		{"unknown profile", "", "name: t\ndescription: d\nprofiles: [jdcb]\n", 3, "profiles[0]", `unknown profile "jdcb" (did you mean "jdbc"?)`},
+		{"quoted number", "", head + "workload:\n  rate: \"200\"\n", 5, "workload.rate", `must be a whole number, got the string "200"`},
+		{"out of range", "", head + "workload:\n  in-flight: 0\n", 5, "workload.in-flight", "0 is out of range (1..1024)"},
+		{"not a boolean", "", head + "workload:\n  persistent: yes\n", 5, "workload.persistent", `"yes" is not a boolean`},
+		{"zero duration", "", head + "workload:\n  duration: 0s\n", 5, "workload.duration", "must be greater than 0"},
+		{"bad duration", "", step("  - at: 10\n    action: kill\n    target: master\n"), 5, "timeline[0].at", `"10" is not a duration (use e.g. 10s)`},
+		{"bad action", "", step("  - at: 1s\n    action: kil\n    target: master\n"), 6, "timeline[0].action", `unknown action "kil" (did you mean "kill"?)`},
+		{"bad target", "", step("  - at: 1s\n    action: kill\n    target: mastr\n"), 7, "timeline[0].target", `unknown target "mastr" (did you mean "master"?)`},
+		{"node:0", "", step("  - at: 1s\n    action: kill\n    target: node:0\n"), 7, "timeline[0].target", "node numbers start at 1"},
+		{"missing target", "", step("  - at: 1s\n    action: stop\n"), 5, "timeline[0].target", "is required for stop"},
+		{"heal with a target", "", step("  - at: 1s\n    action: heal\n    target: all\n"), 7, "timeline[0].target", "heal takes no target"},
+		{"out-of-order at", "", step("  - {at: 10s, action: kill, target: master}\n  - {at: 5s, action: start, target: previous}\n"), 6, "timeline[1].at", "5s is before 10s, the time of the step on line 5"},
+		{"duration on kill", "", step("  - at: 1s\n    action: kill\n    target: master\n    duration: 5s\n"), 8, "timeline[0].duration", "kill takes no duration"},
+		{"previous first", "", step("  - at: 1s\n    action: restart\n    target: previous\n"), 7, "timeline[0].target", "no earlier step has one"},
+		{"resume without pause", "", step("  - {at: 1s, action: kill, target: master}\n  - {at: 2s, action: resume, target: previous}\n"), 6, "timeline[1].action", "resume must follow a pause"},
+		{"resume after a timed pause ended", "", step("  - {at: 1s, action: pause, target: master, duration: 2s}\n  - {at: 5s, action: resume, target: previous}\n"), 6, "timeline[1].action", "pause on line 5 has already resumed itself"},
+		{"failures with typo", "", head + "expect:\n  failures: [no-los]\n", 5, "expect.failures[0]", `unknown check "no-los" (did you mean "no-loss"?)`},
+		{"failure of a disabled check", "", head + "expect:\n  no-loss: false\n  failures: [no-loss]\n", 6, "expect.failures[0]", "no-loss: false disables it"},
+		{"duplicates mode", "", head + "expect:\n  duplicates: ignore\n", 5, "expect.duplicates", "use report or fail"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := c.path
+			if path == "" {
+				path = "scenarios/t.yaml"
+			}
+			errs := parseErrors(t, path, c.src)
+			if len(errs) != 1 {
+				t.Fatalf("want 1 error, got %d:\n%v", len(errs), &Errors{List: errs})
+			}
+			e := errs[0]
+			if e.File != path || e.Line != c.line || e.Field != c.field || !strings.Contains(e.Msg, c.msg) {
+				t.Errorf("got  %s\nwant %s:%d: %s: ...%s...", e, path, c.line, c.field, c.msg)
+			}
+		})
+	}
+}
+
+// A file with many mistakes reports them all, in line order.
+func TestAllErrorsOfAFileAreCollected(t *testing.T) {
+	src := `name: typo
+description: ""
+profiles: [jdbc, jdbc]
+workload:
+  rate: fast
+timeline:
+  - at: 10s
+    action: explode
+  - at: 5s
+    action: kill
+    target: node:x
+`
+	var got []string
+	for _, e := range parseErrors(t, "typo.yaml", src) {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		`typo.yaml:2: description: must not be empty: say what the scenario does and what is expected on each profile`,
+		`typo.yaml:3: profiles[1]: jdbc is listed twice`,
+		`typo.yaml:5: workload.rate: must be a whole number, got the string "fast"`,
+		`typo.yaml:8: timeline[0].action: unknown action "explode" (use one of kill, stop, start, restart, pause, resume, partition, heal, delay, loss)`,
+		`typo.yaml:9: timeline[1].at: 5s is before 10s, the time of the step on line 7: steps must be in time order`,
+		`typo.yaml:11: timeline[1].target: "node:x" is not a target: node:N needs a whole number N (e.g. node:1)`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// *Errors prints one "file:line: field: msg" per line and unwraps to Error.
+func TestErrorsFormat(t *testing.T) {
+	err := error(&Errors{List: []Error{
+		{File: "scenarios/kill-master.yaml", Line: 7, Column: 3, Field: "workload.rat", Msg: `unknown field (did you mean "rate"?)`},
+		{File: "scenarios/x.yaml", Line: 2, Msg: "invalid YAML: oops"},
+		{File: "scenarios/gone.yaml", Msg: "no such file or directory"},
+	}})
+	want := `scenarios/kill-master.yaml:7: workload.rat: unknown field (did you mean "rate"?)
+scenarios/x.yaml:2: invalid YAML: oops
+scenarios/gone.yaml: no such file or directory`
+	if err.Error() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", err, want)
+	}
+	var one Error
+	if !errors.As(err, &one) || one.Field != "workload.rat" {
+		t.Errorf("errors.As(Error) = %v", one)
+	}
+}
+
+// kill master, then restart previous: the common case, and Step.String.
+func TestKillThenRestartPrevious(t *testing.T) {
+	f, err := Parse("t.yaml", []byte(head+`timeline:
+  - {at: 10s, action: kill, target: master}
+  - {at: 20s, action: restart, target: previous}
+  - {at: 30s, action: pause, target: slave}
+  - {at: 35s, action: resume, target: previous}
+  - {at: 40s, action: heal}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range f.Timeline {
+		got = append(got, s.String())
+	}
+	want := "10s kill master|20s restart previous|30s pause slave|35s resume previous|40s heal"
+	if strings.Join(got, "|") != want {
+		t.Errorf("got %q", strings.Join(got, "|"))
+	}
+}
+
+// LoadAll reads a directory's *.yaml in name order and reports every bad
+// file, and a file that does not exist, in one *Errors.
+func TestLoadAll(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, src string) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("b.yaml", "name: b\ndescription: d\nprofile: jdbc\n")
+	write("a.yaml", "name: a\ndescription: d\nprofile: jdbc\n")
+	write("c.yaml", "name: c\ndescription: d\nprofile: jdbs\n")
+	write("notes.txt", "ignored")
+	missing := filepath.Join(dir, "missing.yaml")
+
+	files, err := LoadAll(dir, missing)
+	var errs *Errors
+	if !errors.As(err, &errs) || len(errs.List) != 2 {
+		t.Fatalf("want *Errors with 2 entries, got %v", err)
+	}
+	if e := errs.List[0]; e.File != filepath.Join(dir, "c.yaml") || e.Line != 3 || e.Field != "profile" {
+		t.Errorf("first error: %v", e)
+	}
+	if e := errs.List[1]; e.File != missing || e.Msg != "no such file or directory" {
+		t.Errorf("second error: %v", e)
+	}
+	if len(files) != 2 || files[0].Name != "a" || files[1].Name != "b" {
+		t.Errorf("files: %+v", files)
+	}
+}
+
+// The examples in scenarios/README.md are valid scenarios.
+func TestReadmeExamplesParse(t *testing.T) {
+	readme, err := os.ReadFile("../../scenarios/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	blocks := regexp.MustCompile("(?s)```yaml\n(# (scenarios/[a-z0-9-]+\\.yaml)\n.*?)```").FindAllSubmatch(readme, -1)
+	if len(blocks) < 2 {
+		t.Fatalf("README has %d ```yaml blocks starting with # scenarios/NAME.yaml, want the full and the minimal example", len(blocks))
+	}
+	for _, b := range blocks {
+		if _, err := Parse(string(b[2]), b[1]); err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func parseErrors(t *testing.T, path, src string) []Error {
+	t.Helper()
+	f, err := Parse(path, []byte(src))
+	var errs *Errors
+	if !errors.As(err, &errs) || f != nil {
+		t.Fatalf("want a nil File and *Errors, got %v, %v", f, err)
+	}
+	return errs.List
+}
