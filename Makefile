@@ -17,8 +17,10 @@ all: test
 images:
 	bash docker/build.sh
 
+# The sweep after each run removes whatever a crashed or killed harness left.
 chaos: images
-	$(GO) run ./cmd/amqha run --out reports $(SCENARIOS)
+	$(GO) build -o amqha ./cmd/amqha
+	./amqha run --out reports $(SCENARIOS); status=$$?; ./amqha sweep; exit $$status
 
 test: images unit scenarios
 
@@ -31,7 +33,8 @@ vet:
 # Every scenario file in scenarios/, on the real cluster. Select one with
 #   make scenarios RUN='TestScenarios/kill-master/'
 scenarios: images
-	$(GO) test -count=1 -v -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)')
+	$(GO) test -count=1 -v -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)'); \
+	  status=$$?; $(GO) run ./cmd/amqha sweep; exit $$status
 
 bench: images
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/

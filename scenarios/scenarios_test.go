@@ -5,9 +5,11 @@ package scenarios
 
 import (
 	"context"
+	"flag"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/amqha/amqha/harness/runner"
 	"github.com/amqha/amqha/harness/scenario"
@@ -16,10 +18,14 @@ import (
 var session *runner.Session
 
 func TestMain(m *testing.M) {
+	flag.Parse()
 	var code int
 	session, code = runner.NewSession(context.Background(), "../reports", os.Stdout)
 	if session == nil {
 		os.Exit(code)
+	}
+	if f := flag.Lookup("test.timeout"); f != nil {
+		session.AbortBefore(f.Value.(flag.Getter).Get().(time.Duration))
 	}
 	code = m.Run()
 	os.Exit(session.Close(code))

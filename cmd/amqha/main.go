@@ -4,6 +4,7 @@
 //	amqha run [--out DIR] [--profile NAME] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
 //	amqha validate FILE|DIR...                            parse and validate, no Docker
 //	amqha check DIR                                       re-judge a saved run, offline
+//	amqha sweep                                           remove what dead amqha processes left
 package main
 
 import (
@@ -13,7 +14,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"time"
 
+	"github.com/amqha/amqha/harness/cluster"
 	"github.com/amqha/amqha/harness/runner"
 )
 
@@ -22,7 +25,8 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 const usage = `usage:
   amqha run [--out DIR] [--profile NAME] FILE|DIR...
   amqha validate FILE|DIR...
-  amqha check DIR`
+  amqha check DIR
+  amqha sweep       remove containers, networks and volumes left by dead amqha processes`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -36,6 +40,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdValidate(args[1:], stdout, stderr)
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
+	case "sweep":
+		return cmdSweep(stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return runner.ExitPass
@@ -108,6 +114,16 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	runner.PrintSummary(stdout, res, args[0])
 	if len(runner.Mismatches(res)) > 0 {
 		return runner.ExitFail
+	}
+	return runner.ExitPass
+}
+
+func cmdSweep(stderr io.Writer) int {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := cluster.Sweep(ctx); err != nil {
+		fmt.Fprintln(stderr, "amqha sweep:", err)
+		return runner.ExitBadInput
 	}
 	return runner.ExitPass
 }

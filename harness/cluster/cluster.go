@@ -20,7 +20,12 @@ type Cluster struct {
 	// RunID names the run; every resource's name and labels carry it.
 	RunID string
 	// Brokers are the cluster's brokers, broker1 first.
-	Brokers []*Broker
+	Brokers []*Node
+	// ZooKeepers are the ensemble's servers, zk1 first; empty if none.
+	ZooKeepers []*Node
+	// Databases are the database nodes: one shared database, or one
+	// Patroni-managed PostgreSQL per host; empty if none.
+	Databases []*Node
 
 	opts    options
 	profile Profile
@@ -125,42 +130,76 @@ func (c *Cluster) start(ctx context.Context) error {
 		}
 		c.volume = v.Volume.Name
 	}
-	// broker1 starts alone so that it, not a race, becomes the first master.
-	c.opts.progress(fmt.Sprintf("starting %s cluster: broker1", c.profile.Name))
-	b, err := c.runBroker(ctx, 1)
-	c.Brokers = append(c.Brokers, b)
-	if err != nil {
-		return c.startError(b, err)
+	if c.profile.services != nil {
+		if err := c.profile.services(ctx, c); err != nil {
+			return err
+		}
 	}
-	c.opts.progress(fmt.Sprintf("starting %d slaves", c.opts.brokers-1))
-	rest := make([]*Broker, c.opts.brokers-1)
-	errs := make([]error, len(rest))
-	var wg sync.WaitGroup
-	for i := range rest {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rest[i], errs[i] = c.runBroker(ctx, i+2)
-		}()
-	}
-	wg.Wait()
-	c.Brokers = append(c.Brokers, rest...)
-	for i, err := range errs {
-		if err != nil {
-			return c.startError(rest[i], err)
+	if !c.profile.noBrokers {
+		if err := c.startBrokers(ctx); err != nil {
+			return err
 		}
 	}
 	c.opts.progress(fmt.Sprintf("cluster ready in %s", time.Since(start).Round(100*time.Millisecond)))
 	return nil
 }
 
-func (c *Cluster) startError(b *Broker, err error) error {
-	if b != nil && b.container != nil {
-		if tail := b.logTail(15); tail != "" {
-			return fmt.Errorf("%w\nlast lines of %s:\n%s", err, b.Name, tail)
+func (c *Cluster) startBrokers(ctx context.Context) error {
+	// broker1 starts alone so that it, not a race, becomes the first master.
+	c.opts.progress(fmt.Sprintf("starting %s brokers: broker1", c.profile.Name))
+	b, err := c.runBroker(ctx, 1)
+	c.Brokers = append(c.Brokers, b)
+	if err != nil {
+		return c.startError(b, err)
+	}
+	c.opts.progress(fmt.Sprintf("starting %d slaves", c.opts.brokers-1))
+	rest, err := c.startParallel(c.opts.brokers-1, func(i int) (*Node, error) { return c.runBroker(ctx, i+2) })
+	c.Brokers = append(c.Brokers, rest...)
+	return err
+}
+
+// startParallel starts n nodes at once; every started node is returned,
+// also on error, so that Terminate can remove it.
+func (c *Cluster) startParallel(n int, run func(i int) (*Node, error)) ([]*Node, error) {
+	nodes := make([]*Node, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range nodes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			nodes[i], errs[i] = run(i)
+		}()
+	}
+	wg.Wait()
+	var out []*Node
+	var all []error
+	for i, n := range nodes {
+		if n != nil {
+			out = append(out, n)
+		}
+		if errs[i] != nil {
+			all = append(all, c.startError(n, errs[i]))
+		}
+	}
+	return out, errors.Join(all...)
+}
+
+func (c *Cluster) startError(n *Node, err error) error {
+	if n != nil && n.container != nil {
+		if tail := n.logTail(15); tail != "" {
+			return fmt.Errorf("%w\nlast lines of %s:\n%s", err, n.Name, tail)
 		}
 	}
 	return err
+}
+
+// Nodes lists every node: ZooKeeper servers, databases, then brokers.
+func (c *Cluster) Nodes() []*Node {
+	var out []*Node
+	out = append(out, c.ZooKeepers...)
+	out = append(out, c.Databases...)
+	return append(out, c.Brokers...)
 }
 
 // Profile is the cluster's HA mode.
@@ -186,20 +225,21 @@ func (c *Cluster) Terminate(ctx context.Context) error {
 	if c.roles != nil {
 		c.roles.stop()
 	}
-	errs := make([]error, len(c.Brokers))
+	nodes := c.Nodes()
+	errs := make([]error, len(nodes))
 	var wg sync.WaitGroup
-	for i, b := range c.Brokers {
-		if b == nil || b.container == nil {
+	for i, n := range nodes {
+		if n == nil || n.container == nil {
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if state, _, _ := b.snapshot(); state == history.Paused {
-				_ = b.Resume(ctx) // a frozen container cannot be stopped cleanly
+			if state, _ := n.snapshot(); state == history.Paused {
+				_ = n.Resume(ctx) // a frozen container cannot be stopped cleanly
 			}
-			b.unfollowLogsWithin(200 * time.Millisecond)
-			errs[i] = wrap(b.container.Terminate(ctx, testcontainers.StopTimeout(5*time.Second)), "terminate %s", b.Name)
+			n.unfollowLogs(200 * time.Millisecond)
+			errs[i] = wrap(n.container.Terminate(ctx, testcontainers.StopTimeout(5*time.Second)), "terminate %s", n.Name)
 		}()
 	}
 	wg.Wait()

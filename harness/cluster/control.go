@@ -9,86 +9,86 @@ import (
 	"github.com/moby/moby/client"
 )
 
-// Kill sends SIGKILL to the broker: the JVM gets no chance to release its
+// Kill sends SIGKILL to the node: the process gets no chance to release its
 // lock or flush anything, as in a power loss of that node.
-func (b *Broker) Kill(ctx context.Context) error {
-	return b.signal(ctx, "SIGKILL")
+func (n *Node) Kill(ctx context.Context) error {
+	return n.signal(ctx, "SIGKILL")
 }
 
 // Stop sends SIGTERM and waits up to grace for a clean shutdown.
-func (b *Broker) Stop(ctx context.Context, grace time.Duration) error {
+func (n *Node) Stop(ctx context.Context, grace time.Duration) error {
 	cli, err := Docker(ctx)
 	if err != nil {
 		return err
 	}
 	secs := int(grace.Seconds())
-	if _, err := cli.ContainerStop(ctx, b.ContainerID(), client.ContainerStopOptions{Timeout: &secs}); err != nil {
-		return fmt.Errorf("stop %s: %w", b.Name, err)
+	if _, err := cli.ContainerStop(ctx, n.ContainerID(), client.ContainerStopOptions{Timeout: &secs}); err != nil {
+		return fmt.Errorf("stop %s: %w", n.Name, err)
 	}
-	b.setState(history.Down)
-	b.unfollowLogs()
+	n.setState(history.Down)
+	n.unfollowLogs(2 * time.Second)
 	return nil
 }
 
-func (b *Broker) signal(ctx context.Context, sig string) error {
+func (n *Node) signal(ctx context.Context, sig string) error {
 	cli, err := Docker(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := cli.ContainerKill(ctx, b.ContainerID(), client.ContainerKillOptions{Signal: sig}); err != nil {
-		return fmt.Errorf("%s %s: %w", sig, b.Name, err)
+	if _, err := cli.ContainerKill(ctx, n.ContainerID(), client.ContainerKillOptions{Signal: sig}); err != nil {
+		return fmt.Errorf("%s %s: %w", sig, n.Name, err)
 	}
-	b.setState(history.Down)
-	b.unfollowLogs()
+	n.setState(history.Down)
+	n.unfollowLogs(2 * time.Second)
 	return nil
 }
 
-// Start starts a stopped or killed broker; the role probe sees it come up.
-func (b *Broker) Start(ctx context.Context) error {
+// Start starts a stopped or killed node; the role probe sees it come up.
+func (n *Node) Start(ctx context.Context) error {
 	cli, err := Docker(ctx)
 	if err != nil {
 		return err
 	}
 	since := time.Now()
-	if _, err := cli.ContainerStart(ctx, b.ContainerID(), client.ContainerStartOptions{}); err != nil {
-		return fmt.Errorf("start %s: %w", b.Name, err)
+	if _, err := cli.ContainerStart(ctx, n.ContainerID(), client.ContainerStartOptions{}); err != nil {
+		return fmt.Errorf("start %s: %w", n.Name, err)
 	}
-	return b.afterStart(ctx, since)
+	return n.afterStart(ctx, since)
 }
 
-// Restart stops a running broker gracefully, or starts a down one.
-func (b *Broker) Restart(ctx context.Context) error {
-	if state, _, _ := b.snapshot(); state != history.Down {
-		if err := b.Stop(ctx, 30*time.Second); err != nil {
+// Restart stops a running node gracefully, or starts a down one.
+func (n *Node) Restart(ctx context.Context) error {
+	if state, _ := n.snapshot(); state != history.Down {
+		if err := n.Stop(ctx, 30*time.Second); err != nil {
 			return err
 		}
 	}
-	return b.Start(ctx)
+	return n.Start(ctx)
 }
 
-// Pause freezes every process of the broker's container (cgroup freezer):
+// Pause freezes every process of the node's container (cgroup freezer):
 // its sockets still accept TCP, but nothing answers.
-func (b *Broker) Pause(ctx context.Context) error {
+func (n *Node) Pause(ctx context.Context) error {
 	cli, err := Docker(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := cli.ContainerPause(ctx, b.ContainerID(), client.ContainerPauseOptions{}); err != nil {
-		return fmt.Errorf("pause %s: %w", b.Name, err)
+	if _, err := cli.ContainerPause(ctx, n.ContainerID(), client.ContainerPauseOptions{}); err != nil {
+		return fmt.Errorf("pause %s: %w", n.Name, err)
 	}
-	b.setState(history.Paused)
+	n.setState(history.Paused)
 	return nil
 }
 
-// Resume thaws a paused broker.
-func (b *Broker) Resume(ctx context.Context) error {
+// Resume thaws a paused node.
+func (n *Node) Resume(ctx context.Context) error {
 	cli, err := Docker(ctx)
 	if err != nil {
 		return err
 	}
-	if _, err := cli.ContainerUnpause(ctx, b.ContainerID(), client.ContainerUnpauseOptions{}); err != nil {
-		return fmt.Errorf("resume %s: %w", b.Name, err)
+	if _, err := cli.ContainerUnpause(ctx, n.ContainerID(), client.ContainerUnpauseOptions{}); err != nil {
+		return fmt.Errorf("resume %s: %w", n.Name, err)
 	}
-	b.setState(history.Starting)
+	n.setState("")
 	return nil
 }

@@ -2,9 +2,11 @@ package cluster
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"regexp"
+	"sort"
 	"text/template"
 	"time"
 )
@@ -27,9 +29,16 @@ type Profile struct {
 	// LockInterval is how often a slave retries the store's lock.
 	LockInterval time.Duration
 	// broker renders a broker's activemq.xml.
-	broker func(p Profile, name string) ([]byte, error)
+	broker func(c *Cluster, name string) ([]byte, error)
+	// services starts what the brokers need before them (ZooKeeper, a
+	// database); nil when the brokers need nothing else.
+	services func(ctx context.Context, c *Cluster) error
 	// sharedStore mounts one volume into every broker at storeDir.
 	sharedStore bool
+	// brokerHosts puts broker N on host N (node:N), with its database.
+	brokerHosts bool
+	// noBrokers is set for profiles whose system under test is not ActiveMQ.
+	noBrokers bool
 }
 
 const storeDir = "/srv/shared"
@@ -45,28 +54,39 @@ var Profiles = map[string]Profile{
 	},
 }
 
+// profileNames lists the supported profiles in a stable order.
+func profileNames() []string {
+	names := make([]string, 0, len(Profiles))
+	for k := range Profiles {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
 // LookupProfile returns the named profile or an error listing the known ones.
 func LookupProfile(name string) (Profile, error) {
 	p, ok := Profiles[name]
 	if !ok {
-		known := make([]string, 0, len(Profiles))
-		for k := range Profiles {
-			known = append(known, k)
-		}
-		return Profile{}, fmt.Errorf("profile %q is not supported by this build (supported: %v)", name, known)
+		return Profile{}, fmt.Errorf("profile %q is not supported by this build (supported: %v)", name, profileNames())
 	}
 	return p, nil
 }
 
-func renderKahaDB(p Profile, name string) ([]byte, error) {
-	var b bytes.Buffer
-	err := confTmpl.ExecuteTemplate(&b, "shared-kahadb.xml.tmpl", map[string]any{
+func renderKahaDB(c *Cluster, name string) ([]byte, error) {
+	return render("shared-kahadb.xml.tmpl", map[string]any{
 		"BrokerName":        name,
 		"StoreDir":          storeDir + "/kahadb",
-		"LockAcquireMillis": p.LockInterval.Milliseconds(),
+		"LockAcquireMillis": c.profile.LockInterval.Milliseconds(),
 	})
-	if err != nil {
-		return nil, fmt.Errorf("render %s activemq.xml: %w", name, err)
+}
+
+// render executes an embedded template; the XML is schema-checked by the
+// broker, so values are rendered in rather than left as ${...} properties.
+func render(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := confTmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
 	return b.Bytes(), nil
 }

@@ -29,31 +29,31 @@ type roleTracker struct {
 func startRoleTracker(c *Cluster, rec *history.Recorder) *roleTracker {
 	ctx, cancel := context.WithCancel(context.Background())
 	t := &roleTracker{cancel: cancel, latest: map[string]history.Role{}}
-	for _, b := range c.Brokers {
+	for _, n := range c.Nodes() {
 		t.wg.Add(1)
 		go func() {
 			defer t.wg.Done()
-			t.sample(ctx, b, rec)
+			t.sample(ctx, n, rec)
 		}()
 	}
 	return t
 }
 
-// sample probes one broker every SampleInterval until ctx ends.
-func (t *roleTracker) sample(ctx context.Context, b *Broker, rec *history.Recorder) {
+// sample probes one node every SampleInterval until ctx ends.
+func (t *roleTracker) sample(ctx context.Context, n *Node, rec *history.Recorder) {
 	tick := time.NewTicker(SampleInterval)
 	defer tick.Stop()
 	for {
 		at := time.Now()
-		role := probeRole(ctx, b)
+		role := probeRole(ctx, n)
 		if ctx.Err() != nil {
 			return
 		}
 		t.mu.Lock()
-		t.latest[b.Name] = role
+		t.latest[n.Name] = role
 		t.mu.Unlock()
 		if rec != nil {
-			rec.Event(history.Event{Time: at, Type: history.RoleEvent, Node: b.Name, Role: role})
+			rec.Event(history.Event{Time: at, Type: history.RoleEvent, Node: n.Name, Role: role})
 		}
 		select {
 		case <-ctx.Done():
@@ -74,21 +74,36 @@ func (t *roleTracker) role(name string) history.Role {
 	return t.latest[name]
 }
 
-// probeRole classifies a broker. Docker's own state decides down and
-// paused; a running broker is master only if it completes a STOMP
-// handshake, because the loopback port proxy accepts TCP for any broker.
-func probeRole(ctx context.Context, b *Broker) history.Role {
-	state, slaveLogged, ep := b.snapshot()
-	if state == history.Down || state == history.Paused {
+// probeRole classifies a node. Docker's own state decides down and paused;
+// a running node is asked in its own protocol, because the loopback port
+// proxy accepts TCP for any container, frozen or not.
+func probeRole(ctx context.Context, n *Node) history.Role {
+	state, _ := n.snapshot()
+	if state != "" {
 		return state
 	}
-	err := stompHandshake(ctx, ep)
+	switch n.Kind {
+	case KindZK:
+		return probeZooKeeper(ctx, n)
+	case KindDB:
+		if n.spec.probe != nil {
+			return n.spec.probe(ctx, n)
+		}
+		return probePostgres(ctx, n)
+	}
+	return probeBroker(ctx, n)
+}
+
+// probeBroker: a master completes a STOMP handshake; a slave refuses.
+func probeBroker(ctx context.Context, n *Node) history.Role {
+	_, waitSeen := n.snapshot()
+	err := stompHandshake(ctx, n.STOMPEndpoint())
 	switch {
 	case err == nil:
 		return history.Master
 	case errors.Is(err, errNoAnswer):
 		return history.Unresponsive
-	case slaveLogged:
+	case waitSeen:
 		return history.Slave
 	default:
 		return history.Starting
@@ -110,8 +125,7 @@ func stompHandshake(ctx context.Context, addr string) error {
 		return err
 	}
 	f, err := frame.NewReader(conn).Read()
-	var ne net.Error
-	if errors.As(err, &ne) && ne.Timeout() {
+	if isTimeout(err) {
 		return errNoAnswer
 	}
 	if err != nil {
@@ -124,24 +138,43 @@ func stompHandshake(ctx context.Context, addr string) error {
 	return nil
 }
 
-// Role is the broker's most recent sampled role.
-func (c *Cluster) Role(b *Broker) history.Role { return c.roles.role(b.Name) }
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// Role is the node's most recent sampled role.
+func (c *Cluster) Role(n *Node) history.Role { return c.roles.role(n.Name) }
 
 // Master waits up to timeout for exactly one broker to be sampled as master.
-func (c *Cluster) Master(ctx context.Context, timeout time.Duration) (*Broker, error) {
+func (c *Cluster) Master(ctx context.Context, timeout time.Duration) (*Node, error) {
+	return c.waitRole(ctx, c.Brokers, history.Master, timeout)
+}
+
+// firstLeader waits for the profile's system under test to serve: a master
+// broker, or for a ZooKeeper-only profile an ensemble leader.
+func (c *Cluster) firstLeader(ctx context.Context, timeout time.Duration) (*Node, error) {
+	if !c.profile.noBrokers {
+		return c.Master(ctx, timeout)
+	}
+	return c.waitRole(ctx, c.ZooKeepers, history.Leader, timeout)
+}
+
+// waitRole waits until exactly one of nodes is sampled in role.
+func (c *Cluster) waitRole(ctx context.Context, nodes []*Node, role history.Role, timeout time.Duration) (*Node, error) {
 	deadline := time.Now().Add(timeout)
 	for {
-		var masters []*Broker
-		for _, b := range c.Brokers {
-			if c.Role(b) == history.Master {
-				masters = append(masters, b)
+		var hits []*Node
+		for _, n := range nodes {
+			if c.Role(n) == role {
+				hits = append(hits, n)
 			}
 		}
-		if len(masters) == 1 {
-			return masters[0], nil
+		if len(hits) == 1 {
+			return hits[0], nil
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("no single master within %s (%d masters)", timeout, len(masters))
+			return nil, fmt.Errorf("no single %s within %s (%d found)", role, timeout, len(hits))
 		}
 		select {
 		case <-ctx.Done():

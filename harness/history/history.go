@@ -68,6 +68,13 @@ const (
 	Unresponsive Role = "unresponsive"
 	Down         Role = "down"
 	Paused       Role = "paused"
+	// ZooKeeper roles; Looking is a server without quorum.
+	Leader   Role = "leader"
+	Follower Role = "follower"
+	Looking  Role = "looking"
+	// Database roles.
+	Primary Role = "primary"
+	Replica Role = "replica"
 )
 
 // EventType classifies a line of events.jsonl.

@@ -71,10 +71,8 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
-	ev := history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-		Action: step.Action, Target: step.Target, Nodes: names(brokers)}
-	ev = n.rec.Event(ev)
-	err = f.Apply(ctx, brokers)
+	ev, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
+		Action: step.Action, Target: step.Target, Nodes: names(brokers)}, brokers)
 	n.settle(ev, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
@@ -88,12 +86,30 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hev := n.rec.Event(history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-				Action: heal, Target: "previous", Nodes: names(brokers), Detail: "automatic, after " + step.Duration.String()})
-			n.settle(hev, faults[heal].Apply(ctx, brokers))
+			hev, err := n.inject(ctx, faults[heal], history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
+				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
+				Detail: "automatic, after " + step.Duration.String()}, brokers)
+			n.settle(hev, err)
 		}()
 	}
 	return nil
+}
+
+// inject applies f and records its start at the moment the call returned:
+// a SIGKILL or a freeze is certain only then, and a receipt that a doomed
+// master sent in the meantime must not count as a recovery.
+func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers []*cluster.Broker) (history.Event, error) {
+	began := time.Now()
+	err := f.Apply(ctx, brokers)
+	took := time.Since(began).Round(time.Millisecond)
+	if ev.Detail != "" {
+		ev.Detail += "; "
+	}
+	ev.Detail += "injected in " + took.String()
+	if err != nil {
+		ev.Error = err.Error()
+	}
+	return n.rec.Event(ev), err
 }
 
 // settle records what a step left behind: disruptive faults stay open until

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/history"
 )
 
 // writeSample writes a report for the small run, with one log per broker;
@@ -93,6 +94,30 @@ func TestHTMLEscapesLogLines(t *testing.T) {
 	}
 }
 
+func TestHTMLEscapesEverythingFromTheRun(t *testing.T) {
+	run, res := smallRun()
+	evil := "</title><script>alert(2)</script>"
+	res.Scenario = evil
+	res.Checks[0].Detail = evil
+	res.Failover[0].Nodes = []string{evil}
+	run.Events = append(run.Events, history.Event{Time: t0.Add(time.Second), Type: history.FaultEvent,
+		Phase: history.PhaseStart, Step: 9, Action: "partition", Nodes: []string{evil}, Detail: evil},
+		history.Event{Time: t0.Add(time.Second), Type: history.RoleEvent, Node: evil, Role: history.Role(evil)})
+	dir := t.TempDir()
+	if err := WriteHTML(dir, Input{Result: res, Run: run, Meta: Meta{Seed: evil, Images: map[string]string{evil: evil}},
+		Logs: []LogFile{{Node: evil, Path: "javascript:alert(3)"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
+	html := strings.ToLower(string(b))
+	if strings.Contains(html, "<script") || strings.Contains(html, `href="javascript`) {
+		t.Error("run data reached the report unescaped")
+	}
+	if n := strings.Count(html, "&lt;/title&gt;&lt;script&gt;alert(2)&lt;/script&gt;"); n < 8 {
+		t.Errorf("escaped payload shown %d times, want it everywhere it was injected", n)
+	}
+}
+
 func TestHTMLFailingResultShowsLostIDs(t *testing.T) {
 	run, res := smallRun()
 	res.Queue.Lost = []string{"m-0050", "m-0051", "<b>x</b>"}
@@ -127,6 +152,16 @@ func TestHTMLRendersUnknownResultFields(t *testing.T) {
 	b, _ := os.ReadFile(filepath.Join(dir, HTMLFile))
 	if !bytes.Contains(b, []byte("master_overlaps")) || !bytes.Contains(b, []byte("broker2")) {
 		t.Error("master overlaps are not shown")
+	}
+}
+
+func TestHTMLEmptyInput(t *testing.T) {
+	dir := t.TempDir()
+	if err := WriteHTML(dir, Input{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteIndex(dir, nil); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -253,5 +288,26 @@ func TestProgressRewritesOnTerminal(t *testing.T) {
 	want := "\rx: long message\rx: short       \n"
 	if buf.String() != want {
 		t.Errorf("got %q, want %q", buf.String(), want)
+	}
+}
+
+func TestProgressConcurrentUpdates(t *testing.T) {
+	var buf bytes.Buffer
+	p := NewProgress(&buf, "x")
+	done := make(chan bool)
+	for g := 0; g < 4; g++ {
+		go func() {
+			for i := 0; i < 100; i++ {
+				p.Update("%d", i)
+			}
+			done <- true
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		<-done
+	}
+	p.Done()
+	if !strings.HasPrefix(buf.String(), "x: ") {
+		t.Errorf("got %q", buf.String())
 	}
 }

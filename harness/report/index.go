@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/amqha/amqha/harness/checker"
@@ -19,9 +20,11 @@ type indexCell struct {
 	Verdict  checker.Status
 	Href     string
 	Failover string
-	Lost     int
-	Gap      string
-	GapTitle string
+	// FailoverTitle lists every failover, since the cell shows the worst.
+	FailoverTitle string
+	Lost          int
+	Gap           string
+	GapTitle      string
 }
 
 type indexRow struct {
@@ -105,11 +108,12 @@ func WriteIndex(runDir string, rows []Row) error {
 
 func makeCell(runDir string, r Row) indexCell {
 	c := indexCell{
-		Verdict:  r.Result.Verdict,
-		Href:     reportHref(runDir, r.Dir),
-		Failover: worstFailoverText(r.Result.Failover, true),
-		Lost:     r.Result.Counts.Lost,
-		Gap:      "?",
+		Verdict:       r.Result.Verdict,
+		Href:          reportHref(runDir, r.Dir),
+		Failover:      worstFailoverText(r.Result.Failover, true),
+		FailoverTitle: failoverList(r.Result.Failover),
+		Lost:          r.Result.Counts.Lost,
+		Gap:           "?",
 	}
 	g, err := gapFromFile(filepath.Join(r.Dir, history.OpsFile))
 	switch {
@@ -123,6 +127,21 @@ func makeCell(runDir string, r Row) indexCell {
 			g.From.Format("15:04:05.000"), g.To.Format("15:04:05.000"))
 	}
 	return c
+}
+
+func failoverList(fs []checker.Failover) string {
+	var parts []string
+	for _, f := range fs {
+		rto := "never recovered"
+		if f.Recovered && f.RTOms >= 0 {
+			rto = fmtDur(time.Duration(f.RTOms) * time.Millisecond)
+		}
+		parts = append(parts, fmt.Sprintf("step %d %s: %s", f.Step, FaultLabel(f.Action, f.Target, f.Nodes), rto))
+	}
+	if len(parts) == 0 {
+		return "no disruptive fault"
+	}
+	return strings.Join(parts, "\n")
 }
 
 // reportHref links a scenario's report relative to the run folder, so the

@@ -136,7 +136,7 @@ func buildTimeline(ax Axis, buckets []Bucket, lanes []Lane, bands []FaultBand, m
 			}
 			h := float64(part.n) / float64(maxSent) * sendsH
 			yy -= h
-			t.Rects = append(t.Rects, svgRect{X: x, Y: yy, W: barW, H: h, Class: part.class})
+			t.Rects = append(t.Rects, svgRect{X: x, Y: yy, W: clipW(x, barW), H: h, Class: part.class})
 		}
 	}
 	t.Grid = append(t.Grid, svgLine{X1: tlLeft, Y1: base, X2: tlLeft + tlPlotW, Y2: base, Class: "base"})
@@ -152,7 +152,7 @@ func buildTimeline(ax Axis, buckets []Bucket, lanes []Lane, bands []FaultBand, m
 			continue
 		}
 		h := float64(b.Delivered) / float64(maxDeliv) * delivH
-		t.Rects = append(t.Rects, svgRect{X: l.x(b.From), Y: base - h, W: barW, H: h, Class: "d-ok"})
+		t.Rects = append(t.Rects, svgRect{X: l.x(b.From), Y: base - h, W: clipW(l.x(b.From), barW), H: h, Class: "d-ok"})
 	}
 	t.Grid = append(t.Grid, svgLine{X1: tlLeft, Y1: base, X2: tlLeft + tlPlotW, Y2: base, Class: "base"})
 	y = base + chartGap
@@ -203,7 +203,7 @@ func buildTimeline(ax Axis, buckets []Bucket, lanes []Lane, bands []FaultBand, m
 
 	axisTicks(&t, l, 12, bottom+12)
 	for _, b := range buckets {
-		t.Hover = append(t.Hover, svgRect{X: l.x(b.From), Y: sendsTop, W: max(bw, 0.6), H: bottom - sendsTop, Class: "hover",
+		t.Hover = append(t.Hover, svgRect{X: l.x(b.From), Y: sendsTop, W: clipW(l.x(b.From), max(bw, 0.6)), H: bottom - sendsTop, Class: "hover",
 			Title: bucketTitle(b, ax.Width)})
 	}
 	t.W, t.H = tlWidth, bottom+20
@@ -254,6 +254,12 @@ func latency(t *timeline, l layout, buckets []Bucket, top float64, maxLat time.D
 			t.Paths = append(t.Paths, svgPath{D: d.String(), Class: s.class})
 		}
 	}
+}
+
+// clipW keeps the last bucket, which may reach past the end of the run
+// when the run is not a whole number of buckets, inside the plot.
+func clipW(x, w float64) float64 {
+	return max(min(w, tlLeft+tlPlotW-x), 0.3)
 }
 
 var tickSteps = []float64{1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400}

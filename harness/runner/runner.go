@@ -183,7 +183,7 @@ func endpoints(c *cluster.Cluster) workload.Endpoints {
 	return func(context.Context) []workload.Endpoint {
 		out := make([]workload.Endpoint, 0, len(c.Brokers))
 		for _, b := range c.Brokers {
-			out = append(out, workload.Endpoint{Broker: b.Name, Addr: b.Endpoint()})
+			out = append(out, workload.Endpoint{Broker: b.Name, Addr: b.STOMPEndpoint()})
 		}
 		return out
 	}

@@ -73,15 +73,33 @@ func (s *Session) onInterrupt() {
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		got := <-sig
-		fmt.Fprintf(s.Out, "\namqha: %s: removing containers, networks and volumes\n", got)
-		s.cancel()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := cluster.RemoveOwn(ctx); err != nil {
-			fmt.Fprintln(s.Out, "amqha: cleanup:", err)
-		}
-		os.Exit(ExitInterrupted)
+		s.Abort(got.String(), ExitInterrupted)
 	}()
+}
+
+// Abort removes every container, network and volume of this process and
+// exits with code. It is for paths where deferred cleanups cannot run: a
+// signal, or a test binary about to be killed by its -timeout.
+func (s *Session) Abort(reason string, code int) {
+	fmt.Fprintf(s.Out, "\namqha: %s: removing containers, networks and volumes\n", reason)
+	s.cancel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := cluster.RemoveOwn(ctx); err != nil {
+		fmt.Fprintln(s.Out, "amqha: cleanup:", err)
+	}
+	os.Exit(code)
+}
+
+// AbortBefore arranges an Abort shortly before deadline, so that go test's
+// -timeout, which panics without running deferred cleanups, finds nothing
+// of ours running.
+func (s *Session) AbortBefore(timeout time.Duration) {
+	const margin = 30 * time.Second
+	if timeout <= margin {
+		return
+	}
+	time.AfterFunc(timeout-margin, func() { s.Abort("test timeout is near", ExitFail) })
 }
 
 // Run runs one scenario on one profile and remembers its row for the summary.

@@ -1,0 +1,238 @@
+package cluster
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/amqha/amqha/harness/history"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/api/types/network"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+	tcnetwork "github.com/testcontainers/testcontainers-go/network"
+	"github.com/testcontainers/testcontainers-go/wait"
+)
+
+// Kind is what a node runs.
+type Kind string
+
+// Node kinds.
+const (
+	KindBroker Kind = "broker"
+	KindZK     Kind = "zk"
+	KindDB     Kind = "db"
+)
+
+// Node is one container of a topology: a broker, a ZooKeeper server or a
+// database.
+type Node struct {
+	// Name is the container's network alias: broker1, zk2, db, pg3.
+	Name string
+	// Kind is what the node runs.
+	Kind Kind
+	// Index is the 1-based number within its kind, as in broker:N or zk:N.
+	Index int
+	// Host groups the containers of one machine of the topology (node:N);
+	// zero for nodes outside any group, such as a shared database.
+	Host int
+
+	container *testcontainers.DockerContainer
+	cluster   *Cluster
+	spec      nodeSpec
+
+	mu        sync.Mutex
+	state     history.Role // Down, Paused, or "" while running
+	waitSeen  bool         // the spec's waiting line was logged since the last start
+	endpoints map[string]string
+	stopLogs  context.CancelFunc
+	logDone   chan struct{}
+}
+
+// nodeSpec is how to start one node's container.
+type nodeSpec struct {
+	name, entry string
+	kind        Kind
+	index, host int
+	env         map[string]string
+	files       []testcontainers.ContainerFile
+	ports       []string
+	mounts      []mount.Mount
+	ready       string         // regexp of the log line(s) that mean started
+	waiting     *regexp.Regexp // log line of a node that runs but waits (a slave)
+	probe       func(context.Context, *Node) history.Role
+}
+
+const loopback = "127.0.0.1"
+
+// runNode starts one container and returns the node with its error, so the
+// caller can register cleanup for a container that never got ready.
+func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
+	n := &Node{Name: s.name, Kind: s.kind, Index: s.index, Host: s.host, cluster: c, spec: s}
+	ctr, err := testcontainers.Run(ctx, c.opts.image,
+		testcontainers.WithName(fmt.Sprintf("amqha-%s-%s", c.RunID, s.name)),
+		testcontainers.WithLabels(c.labels),
+		testcontainers.WithEntrypoint("/bin/sh", s.entry),
+		testcontainers.WithEnv(s.env),
+		testcontainers.WithExposedPorts(s.ports...),
+		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
+			hc.PortBindings = network.PortMap{}
+			for _, p := range s.ports {
+				hc.PortBindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: netip.MustParseAddr(loopback)}}
+			}
+			hc.Mounts = append(hc.Mounts, s.mounts...)
+			hc.CapAdd = append(hc.CapAdd, "NET_ADMIN") // iptables partitions; never --privileged
+		}),
+		tcnetwork.WithNetwork([]string{s.name}, c.network),
+		testcontainers.WithFiles(s.files...),
+		testcontainers.WithWaitStrategy(wait.ForLog(s.ready).AsRegexp().WithStartupTimeout(c.opts.startTimeout)),
+	)
+	n.container = ctr
+	if err != nil {
+		return n, fmt.Errorf("start %s: %w", s.name, err)
+	}
+	return n, n.afterStart(ctx, time.Time{})
+}
+
+func file(path string, data []byte, mode int64) testcontainers.ContainerFile {
+	return testcontainers.ContainerFile{Reader: bytes.NewReader(data), ContainerFilePath: path, FileMode: mode}
+}
+
+// afterStart re-resolves the host ports, which change on every start, and
+// follows the container's log from since.
+func (n *Node) afterStart(ctx context.Context, since time.Time) error {
+	eps := map[string]string{}
+	for _, p := range n.spec.ports {
+		port, err := n.container.MappedPort(ctx, p)
+		if err != nil {
+			return fmt.Errorf("%s: resolve port %s: %w", n.Name, p, err)
+		}
+		eps[p] = fmt.Sprintf("%s:%d", loopback, port.Num())
+	}
+	n.mu.Lock()
+	n.endpoints, n.state, n.waitSeen = eps, "", false
+	n.mu.Unlock()
+	return n.followLogs(since)
+}
+
+// Endpoint is the host address of the node's container port (e.g. "61613/tcp").
+func (n *Node) Endpoint(port string) string {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.endpoints[port]
+}
+
+// ContainerID is the Docker id of the node's container.
+func (n *Node) ContainerID() string { return n.container.GetContainerID() }
+
+func (n *Node) setState(r history.Role) {
+	n.mu.Lock()
+	n.state = r
+	n.mu.Unlock()
+}
+
+func (n *Node) snapshot() (state history.Role, waitSeen bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.state, n.waitSeen
+}
+
+// Running reports whether the container is up and not frozen.
+func (n *Node) Running() bool {
+	s, _ := n.snapshot()
+	return s == ""
+}
+
+// followLogs appends the container's output to its log file and watches
+// for the spec's waiting line, which tells a slave from a node still starting.
+func (n *Node) followLogs(since time.Time) error {
+	cli, err := Docker(context.Background())
+	if err != nil {
+		return err
+	}
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true}
+	if !since.IsZero() {
+		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	rc, err := cli.ContainerLogs(ctx, n.ContainerID(), opts)
+	if err != nil {
+		cancel()
+		return fmt.Errorf("%s: follow logs: %w", n.Name, err)
+	}
+	out, err := os.OpenFile(n.cluster.logPath(n.Name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		cancel()
+		rc.Close()
+		return fmt.Errorf("%s: open log file: %w", n.Name, err)
+	}
+	done := make(chan struct{})
+	n.mu.Lock()
+	n.stopLogs, n.logDone = cancel, done
+	n.mu.Unlock()
+	pr, pw := io.Pipe()
+	go func() {
+		_, err := stdcopy.StdCopy(pw, pw, rc)
+		pw.CloseWithError(err)
+		rc.Close()
+	}()
+	go func() {
+		defer close(done)
+		defer out.Close()
+		sc := bufio.NewScanner(pr)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			line := sc.Text()
+			fmt.Fprintln(out, line)
+			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
+				n.mu.Lock()
+				n.waitSeen = true
+				n.mu.Unlock()
+			}
+		}
+		pr.Close()
+	}()
+	return nil
+}
+
+// unfollowLogs stops the follower and waits for the log file to be written.
+// A killed container's stream ends by itself; a running one's is cut after
+// a short grace for lines still in transit.
+func (n *Node) unfollowLogs(grace time.Duration) {
+	n.mu.Lock()
+	stop, done := n.stopLogs, n.logDone
+	n.stopLogs, n.logDone = nil, nil
+	n.mu.Unlock()
+	if stop == nil {
+		return
+	}
+	select {
+	case <-done:
+	case <-time.After(grace):
+		stop()
+		<-done
+	}
+}
+
+// logTail returns the last lines of the node's log, for error messages.
+func (n *Node) logTail(lines int) string {
+	data, err := os.ReadFile(n.cluster.logPath(n.Name))
+	if err != nil {
+		return ""
+	}
+	all := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	if len(all) > lines {
+		all = all[len(all)-lines:]
+	}
+	return strings.Join(all, "\n")
+}
