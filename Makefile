@@ -6,6 +6,9 @@ export PATH := /usr/local/go/bin:$(PATH)
 export TESTCONTAINERS_RYUK_DISABLED := true
 
 GO        ?= go
+BIN       := $(CURDIR)/.bin
+GOTESTSUM := $(BIN)/gotestsum
+GOTESTSUM_VERSION := v1.12.3
 SCENARIOS ?= scenarios/
 # The whole suite (unit tests + every scenario in $(SCENARIOS)) must fit CI's hour.
 TEST_TIMEOUT ?= 55m
@@ -32,9 +35,15 @@ vet:
 
 # Every scenario file in scenarios/, on the real cluster. Select one with
 #   make scenarios RUN='TestScenarios/kill-master/'
-scenarios: images
-	$(GO) test -count=1 -v -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)'); \
+# reports/junit.xml gets one test case per scenario and profile.
+scenarios: images $(GOTESTSUM)
+	mkdir -p reports
+	$(GOTESTSUM) --junitfile reports/junit.xml --format standard-verbose -- \
+	  -count=1 -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)'); \
 	  status=$$?; $(GO) run ./cmd/amqha sweep; exit $$status
+
+$(GOTESTSUM):
+	GOBIN=$(BIN) $(GO) install gotest.tools/gotestsum@$(GOTESTSUM_VERSION)
 
 bench: images
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/

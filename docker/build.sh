@@ -3,11 +3,12 @@
 # mmdebstrap writes a rootfs tarball that `docker import` turns into an image.
 # The tag is a hash of this script and packages.txt, so an unchanged rerun
 # costs one `docker image inspect`. docker/image.go computes the same tag.
+# Without a Debian mirror on the host it falls back to Dockerfile.registry.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 suite=bookworm
-hash=$(cat "$here/build.sh" "$here/packages.txt" | sha256sum | cut -c1-12)
+hash=$(cat "$here/build.sh" "$here/packages.txt" "$here/Dockerfile.registry" | sha256sum | cut -c1-12)
 image="amqha.local/node:$hash"
 
 log() { printf '[images] %s\n' "$*" >&2; }
@@ -41,8 +42,15 @@ find_mirror() {
   fi
   printf '%s' "$m"
 }
-mirror=$(find_mirror)
-[ -n "$mirror" ] || { log "no $suite mirror found in the host's apt configuration"; exit 2; }
+mirror=${AMQHA_DEBIAN_MIRROR:-$(find_mirror)}
+if [ -z "$mirror" ]; then
+  # No Debian mirror on this host (an Ubuntu runner, say): where a registry
+  # is reachable, the same packages come from the debian:bookworm image.
+  log "no $suite mirror in the host's apt configuration; trying the registry path (docker build FROM debian:bookworm)"
+  docker build --label "amqha.inputs=$hash" -t "$image" -f "$here/Dockerfile.registry" "$here" >&2 ||
+    { log "registry path failed too; set AMQHA_DEBIAN_MIRROR to a Debian mirror URL"; exit 2; }
+  echo "$image"; exit 0
+fi
 eval "$(apt-config shell http_proxy Acquire::http::Proxy)"
 [ -n "${http_proxy:-}" ] && export http_proxy
 
@@ -71,4 +79,9 @@ docker import \
   --change 'CMD ["/bin/bash"]' \
   "$tar" "$image" >/dev/null
 log "built $image in $(( $(date +%s) - start ))s"
+# Earlier recipes' images are dead weight (about 700 MB each); one still in
+# use by a container is kept by Docker itself.
+for old in $(docker images amqha.local/node --format '{{.Repository}}:{{.Tag}}' | grep -vx "$image"); do
+  docker rmi "$old" >/dev/null 2>&1 && log "removed stale $old" || true
+done
 echo "$image"

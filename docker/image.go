@@ -15,6 +15,9 @@ var buildScript []byte
 //go:embed packages.txt
 var packages []byte
 
+//go:embed Dockerfile.registry
+var dockerfile []byte
+
 // Image is the node image reference: a hash of the recipe, so a stale image
 // is never mistaken for a fresh one. The dotted registry part keeps
 // testcontainers' hub prefix from rewriting it.
@@ -22,5 +25,6 @@ func Image() string {
 	h := sha256.New()
 	h.Write(buildScript)
 	h.Write(packages)
+	h.Write(dockerfile)
 	return "amqha.local/node:" + hex.EncodeToString(h.Sum(nil))[:12]
 }
