@@ -43,9 +43,9 @@ func TestValidateAcceptsTheCatalogue(t *testing.T) {
 	}
 }
 
-// An action the nemesis cannot inject is refused up front, not skipped.
-func TestRunRefusesAnUnimplementedActionBeforeStarting(t *testing.T) {
-	p := write(t, "lag.yaml", "name: lag\ndescription: x\nprofile: shared-kahadb\ntimeline:\n  - at: 1s\n    action: delay\n    target: master\n    duration: 1s\n")
+// A target the profile does not have is refused up front, not skipped.
+func TestRunRefusesATargetTheProfileLacksBeforeStarting(t *testing.T) {
+	p := write(t, "zk.yaml", "name: zk\ndescription: x\nprofile: shared-kahadb\ntimeline:\n  - at: 1s\n    action: kill\n    target: zk:leader\n")
 	var out, errb bytes.Buffer
 
 	code := run([]string{"run", "--out", t.TempDir(), p}, &out, &errb)

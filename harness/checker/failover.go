@@ -13,6 +13,7 @@ type ack struct {
 	at      time.Time
 	invoked time.Time
 	id      string
+	broker  string
 }
 
 // Failovers measures, for every disruptive fault that started, the time to
@@ -21,17 +22,24 @@ type ack struct {
 // master was killed would otherwise report a failover of a millisecond.
 // A fault with no later acknowledgement gets RTOms -1 and Recovered false.
 // Faults are returned in the order of the events.
+//
+// Each Failover also carries the fault's client-visible outage in
+// UnavailableMS; see Failover.
 func Failovers(run history.Run) []Failover {
-	var faults []history.Event
-	for _, e := range run.Events {
-		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && history.Disruptive(e.Action) {
-			faults = append(faults, e)
-		}
-	}
+	return failovers(run, nil)
+}
+
+// failovers is Failovers over acks already listed by acksByTime; nil acks
+// are computed here, and only if the run has a disruptive fault.
+func failovers(run history.Run, acks []ack) []Failover {
+	faults := disruptiveFaults(run.Events)
 	if len(faults) == 0 {
 		return nil
 	}
-	acks := acksByTime(run.Ops)
+	if acks == nil {
+		acks = acksByTime(run.Ops)
+	}
+	stop := producerEnd(run)
 
 	out := make([]Failover, 0, len(faults))
 	for _, e := range faults {
@@ -53,9 +61,76 @@ func Failovers(run history.Run) []Failover {
 			f.FirstOKID = acks[i].id
 			f.FirstOKAt = acks[i].at
 		}
+		until := stop
+		if next := nextStart(faults, e.Time); !next.IsZero() && next.Before(until) {
+			until = next
+		}
+		from, gap := longestGap(acks, e.Time, until)
+		f.UnavailableMS = gap.Milliseconds()
+		if gap > 0 {
+			f.UnavailableFrom = from
+		}
 		out = append(out, f)
 	}
 	return out
+}
+
+func disruptiveFaults(events []history.Event) []history.Event {
+	var faults []history.Event
+	for _, e := range events {
+		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && history.Disruptive(e.Action) {
+			faults = append(faults, e)
+		}
+	}
+	return faults
+}
+
+// nextStart is the earliest fault start strictly after t, or zero.
+func nextStart(faults []history.Event, t time.Time) time.Time {
+	var next time.Time
+	for _, e := range faults {
+		if e.Time.After(t) && (next.IsZero() || e.Time.Before(next)) {
+			next = e.Time
+		}
+	}
+	return next
+}
+
+// longestGap is the longest stretch of [from, to] without an ack, and
+// where it starts. An empty or inverted span has no gap.
+func longestGap(acks []ack, from, to time.Time) (time.Time, time.Duration) {
+	if !to.After(from) {
+		return from, 0
+	}
+	i := sort.Search(len(acks), func(i int) bool { return !acks[i].at.Before(from) })
+	prev, bestFrom, best := from, from, time.Duration(0)
+	for ; i < len(acks) && !acks[i].at.After(to); i++ {
+		if g := acks[i].at.Sub(prev); g > best {
+			bestFrom, best = prev, g
+		}
+		prev = acks[i].at
+	}
+	if g := to.Sub(prev); g > best {
+		bestFrom, best = prev, g
+	}
+	return bestFrom, best
+}
+
+// phaseDrain is the run event written when the producer stops and the
+// final drain begins.
+const phaseDrain = "drain"
+
+// producerEnd is when the producer stopped: the run's drain event, else
+// the run's end. No send is acknowledged after it, so outages and resume
+// times are measured up to it.
+func producerEnd(run history.Run) time.Time {
+	for _, e := range run.Events {
+		if e.Type == history.RunEvent && e.Phase == phaseDrain {
+			return e.Time
+		}
+	}
+	_, end := runSpan(run)
+	return end
 }
 
 // acksByTime lists acknowledged sends in completion order. The recorder
@@ -83,7 +158,7 @@ func acksByTime(ops []history.Op) []ack {
 	acks := make([]ack, 0, n)
 	for i := range ops {
 		if isAck(&ops[i]) {
-			acks = append(acks, ack{at: ops[i].Time, invoked: invoked[ops[i].ID], id: ops[i].ID})
+			acks = append(acks, ack{at: ops[i].Time, invoked: invoked[ops[i].ID], id: ops[i].ID, broker: ops[i].Broker})
 		}
 	}
 	byTime := func(a, b ack) int { return a.at.Compare(b.at) }

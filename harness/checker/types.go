@@ -26,6 +26,11 @@ const (
 	MaxFailover   = "max-failover"
 	SingleMaster  = "single-master"
 	RejoinAsSlave = "rejoin-as-slave"
+
+	Availability     = "availability"
+	SplitBrainAcks   = "split-brain-acks"
+	QuorumBlocking   = "quorum-blocking"
+	RejoinAsFollower = "rejoin-as-follower"
 )
 
 // CheckResult is one row of result.json's checks.
@@ -76,6 +81,12 @@ type Failover struct {
 	FirstOKID string `json:"first_ok_id,omitempty"`
 	// FirstOKAt is when FirstOKID was acknowledged.
 	FirstOKAt time.Time `json:"first_ok_at,omitzero"`
+	// UnavailableMS is the client-visible outage: the longest stretch
+	// without any acknowledged send from the fault's start to the next
+	// disruptive fault's start, or to the producer's end (the run's drain
+	// event, else its end). UnavailableFrom is where that stretch began.
+	UnavailableMS   int64     `json:"unavailable_ms"`
+	UnavailableFrom time.Time `json:"unavailable_from,omitzero"`
 }
 
 // MasterWindow is one broker's uninterrupted run of master samples. From
@@ -103,6 +114,62 @@ type MasterOverlap struct {
 	SampleTimes []time.Time `json:"sample_times"`
 }
 
+// SplitBrainAck is evidence of a write acknowledged by one broker while
+// another was master: the ack, and the other broker's master window that
+// contains it.
+type SplitBrainAck struct {
+	// ID, Broker and At are the acknowledged send, the broker that
+	// acknowledged it and when.
+	ID     string    `json:"id"`
+	Broker string    `json:"broker"`
+	At     time.Time `json:"at"`
+	// Other is the broker whose master window OtherWindow contains At.
+	Other       string       `json:"other"`
+	OtherWindow MasterWindow `json:"other_window"`
+	// OtherAckID is Other's acknowledged send nearest in time to At, if
+	// Other acknowledged any, and OtherAckAt when.
+	OtherAckID string    `json:"other_ack_id,omitempty"`
+	OtherAckAt time.Time `json:"other_ack_at,omitzero"`
+}
+
+// QuorumSpec describes a profile's quorum: the nodes that vote (e.g. zk1,
+// zk2, zk3) and how many must be available for writes.
+type QuorumSpec struct {
+	Members []string
+	Size    int
+	// Resume bounds how long after quorum returns the first send must be
+	// acknowledged; zero disables the bound.
+	Resume time.Duration
+}
+
+// AckRef names one acknowledged send.
+type AckRef struct {
+	ID     string    `json:"id"`
+	Broker string    `json:"broker,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// QuorumWindow is a span during which fewer than QuorumSpec.Size members
+// were available, with what clients saw during and after it.
+type QuorumWindow struct {
+	From time.Time `json:"from"`
+	To   time.Time `json:"to"`
+	// Open means the history ended without quorum; To is then its end.
+	Open bool `json:"open,omitempty"`
+	// Unavailable lists the members down, paused, unresponsive or
+	// partitioned when the window opened.
+	Unavailable []string `json:"unavailable"`
+	// AcksInside counts the sends acknowledged inside the window past the
+	// grace after its opening; Acks quotes them, capped across windows.
+	AcksInside int      `json:"acks_inside"`
+	Acks       []AckRef `json:"acks,omitempty"`
+	// ResumeMS is the time from To to the first acknowledged send after
+	// it, FirstOKID that send; -1 when none came before quorum was lost
+	// again or the producer stopped.
+	ResumeMS  int64  `json:"resume_ms"`
+	FirstOKID string `json:"first_ok_id,omitempty"`
+}
+
 // Config holds the scenario's thresholds for the checks.
 type Config struct {
 	// MaxFailover is the failover budget; zero disables the check.
@@ -110,10 +177,26 @@ type Config struct {
 	// RejoinWithin bounds how long a restarted broker may take to show as
 	// a slave; zero disables the check.
 	RejoinWithin time.Duration
+	// RejoinFollowerWithin bounds how long a restarted ZooKeeper (zk*) or
+	// PostgreSQL (pg*) node may take to show as follower or replica; zero
+	// disables the rejoin-as-follower check.
+	RejoinFollowerWithin time.Duration
 	// FailOnDuplicates makes duplicates a failure instead of a report.
 	FailOnDuplicates bool
 	// SingleMaster enables the single-master check.
 	SingleMaster bool
+	// SplitBrainAcks enables the split-brain-acks check.
+	SplitBrainAcks bool
+	// Availability enables the availability check; a MaxUnavailable above
+	// zero enables it too.
+	Availability bool
+	// MaxUnavailable bounds each disruptive fault's client-visible outage
+	// (Failover.UnavailableMS); zero makes availability report only.
+	MaxUnavailable time.Duration
+	// QuorumBlocking enables the quorum-blocking check; with a nil Quorum
+	// (a profile without one) it reports n/a.
+	QuorumBlocking bool
+	Quorum         *QuorumSpec
 	// NoLoss is ignored: no-loss always runs, because a zero-valued switch
 	// would let a forgotten field turn off the one check that matters most.
 	// A scenario that expects loss lists no-loss among its expected failures.
@@ -132,6 +215,10 @@ type Result struct {
 	Failover []Failover      `json:"failover"`
 	Queue    QueueResult     `json:"queue"`
 	Overlaps []MasterOverlap `json:"master_overlaps,omitempty"`
+	// SplitBrainAcks is the split-brain-acks evidence, capped at 100.
+	SplitBrainAcks []SplitBrainAck `json:"split_brain_acks,omitempty"`
+	// QuorumWindows are the no-quorum windows the quorum-blocking check found.
+	QuorumWindows []QuorumWindow `json:"no_quorum_windows,omitempty"`
 	Start    time.Time       `json:"start"`
 	End      time.Time       `json:"end"`
 }

@@ -24,12 +24,8 @@ func (c *Cluster) runBroker(ctx context.Context, idx int) (*Node, error) {
 	if c.profile.sharedStore {
 		mounts = append(mounts, mount.Mount{Type: mount.TypeVolume, Source: c.volume, Target: storeDir})
 	}
-	host := 0
-	if c.profile.brokerHosts {
-		host = idx
-	}
 	return c.runNode(ctx, nodeSpec{
-		name: name, kind: KindBroker, index: idx, host: host,
+		name: name, kind: KindBroker, index: idx, host: idx,
 		entry: "/srv/amq/run.sh",
 		env:   map[string]string{"JAVA_OPTS": c.opts.javaOpts},
 		files: []testcontainers.ContainerFile{

@@ -257,3 +257,19 @@ func (c *Cluster) Terminate(ctx context.Context) error {
 
 // Image is the node image the cluster runs.
 func (c *Cluster) Image() string { return c.opts.image }
+
+// Host lists the containers of node N of the topology (node:N).
+func (c *Cluster) Host(i int) []*Node {
+	var out []*Node
+	for _, n := range c.Nodes() {
+		if n.Host == i {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Leader waits up to timeout for exactly one ZooKeeper server to lead.
+func (c *Cluster) Leader(ctx context.Context, timeout time.Duration) (*Node, error) {
+	return c.waitRole(ctx, c.ZooKeepers, history.Leader, timeout)
+}

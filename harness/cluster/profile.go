@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"text/template"
 	"time"
@@ -21,6 +22,8 @@ var confTmpl = template.Must(template.ParseFS(confFS, "conf/*.tmpl"))
 type Profile struct {
 	// Name is the profile's name in scenario files.
 	Name string
+	// Kinds lists the kinds of node the profile runs.
+	Kinds []Kind
 	// Quorum is the number of nodes that must be up for writes; zero
 	// means the profile has no quorum (a shared store has none).
 	Quorum int
@@ -35,8 +38,6 @@ type Profile struct {
 	services func(ctx context.Context, c *Cluster) error
 	// sharedStore mounts one volume into every broker at storeDir.
 	sharedStore bool
-	// brokerHosts puts broker N on host N (node:N), with its database.
-	brokerHosts bool
 	// noBrokers is set for profiles whose system under test is not ActiveMQ.
 	noBrokers bool
 }
@@ -47,6 +48,7 @@ const storeDir = "/srv/shared"
 var Profiles = map[string]Profile{
 	"shared-kahadb": {
 		Name:         "shared-kahadb",
+		Kinds:        []Kind{KindBroker},
 		SlaveLog:     regexp.MustCompile(`is now in slave mode`),
 		LockInterval: time.Second,
 		broker:       renderKahaDB,
@@ -98,3 +100,6 @@ func confFile(name string) []byte {
 	}
 	return b
 }
+
+// Has reports whether the profile runs nodes of kind k.
+func (p Profile) Has(k Kind) bool { return slices.Contains(p.Kinds, k) }

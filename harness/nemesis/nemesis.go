@@ -5,6 +5,7 @@ package nemesis
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,27 +16,71 @@ import (
 
 // Fault is one family of faults: it acts on the brokers a step targets.
 type Fault interface {
-	Apply(ctx context.Context, brokers []*cluster.Broker) error
+	Apply(ctx context.Context, brokers []*cluster.Node) error
 }
 
-// faults maps scenario actions to the families this build implements.
-var faults = map[string]Fault{
-	"kill":    kill{},
-	"stop":    stop{},
-	"start":   start{},
-	"restart": restart{},
-	"pause":   pause{},
-	"resume":  resume{},
+// fault maps a scenario action to the family that implements it.
+func (n *Nemesis) fault(action string) (Fault, error) {
+	switch action {
+	case "kill":
+		return kill{}, nil
+	case "stop":
+		return stop{}, nil
+	case "start":
+		return start{}, nil
+	case "restart":
+		return restart{}, nil
+	case "pause":
+		return pause{}, nil
+	case "resume":
+		return resume{}, nil
+	case "partition":
+		return partition{n.c}, nil
+	case "heal":
+		return heal{n.c}, nil
+	case "delay":
+		return netem{[]string{"delay", "300ms", "100ms"}}, nil
+	case "loss":
+		return netem{[]string{"loss", "20%"}}, nil
+	}
+	return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
 }
 
 // heals names the action that undoes a timed fault.
-var heals = map[string]string{"pause": "resume"}
+var heals = map[string]string{"pause": "resume", "partition": "heal", "delay": "heal", "loss": "heal"}
 
-// Supported fails for an action this build cannot inject, so a scenario
-// that needs it is refused before any container starts, not skipped.
+// Supported fails for an action this build cannot inject here, so a
+// scenario that needs it is refused before any container starts, never
+// skipped.
 func Supported(action string) error {
-	if _, ok := faults[action]; !ok {
-		return fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+	if _, err := (&Nemesis{}).fault(action); err != nil {
+		return err
+	}
+	if (action == "delay" || action == "loss") && !netemAvailable() {
+		return errNoNetem
+	}
+	return nil
+}
+
+// Check refuses, before anything starts, a step this build cannot inject
+// or whose target the profile does not have (zk:leader on shared-kahadb).
+func Check(p cluster.Profile, action, target string) error {
+	if err := Supported(action); err != nil {
+		return err
+	}
+	var need cluster.Kind
+	switch {
+	case target == "" || target == "previous" || target == "all" || strings.HasPrefix(target, "node:"):
+		return nil
+	case strings.HasPrefix(target, "zk:"):
+		need = cluster.KindZK
+	case target == "db" || strings.HasPrefix(target, "db:"):
+		need = cluster.KindDB
+	default:
+		need = cluster.KindBroker
+	}
+	if !p.Has(need) {
+		return fmt.Errorf("target %q needs %s nodes, which profile %s does not have", target, need, p.Name)
 	}
 	return nil
 }
@@ -45,7 +90,7 @@ type Nemesis struct {
 	c        *cluster.Cluster
 	rec      *history.Recorder
 	mu       sync.Mutex
-	previous []*cluster.Broker
+	previous []*cluster.Node
 	// open holds, per node, the step whose fault still holds it (a kill
 	// lasts until the node is started again), so its end can be recorded.
 	open map[string]history.Event
@@ -63,11 +108,11 @@ const masterWait = 60 * time.Second
 // Apply runs one step. A step with a duration heals itself after it, in
 // the background; Wait waits for those.
 func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
-	f, ok := faults[step.Action]
-	if !ok {
-		return Supported(step.Action)
+	f, err := n.fault(step.Action)
+	if err != nil {
+		return err
 	}
-	brokers, err := n.resolve(ctx, step.Target)
+	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
@@ -86,7 +131,8 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hev, err := n.inject(ctx, faults[heal], history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
+			hf, _ := n.fault(heal)
+			hev, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)
 			n.settle(hev, err)
@@ -98,7 +144,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 // inject applies f and records its start at the moment the call returned:
 // a SIGKILL or a freeze is certain only then, and a receipt that a doomed
 // master sent in the meantime must not count as a recovery.
-func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers []*cluster.Broker) (history.Event, error) {
+func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers []*cluster.Node) (history.Event, error) {
 	began := time.Now()
 	err := f.Apply(ctx, brokers)
 	took := time.Since(began).Round(time.Millisecond)
@@ -169,7 +215,7 @@ func (n *Nemesis) Close() {
 	n.open = map[string]history.Event{}
 }
 
-func names(bs []*cluster.Broker) []string {
+func names(bs []*cluster.Node) []string {
 	out := make([]string, len(bs))
 	for i, b := range bs {
 		out[i] = b.Name

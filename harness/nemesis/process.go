@@ -14,32 +14,32 @@ const stopGrace = 30 * time.Second
 type kill struct{}
 
 // Apply sends SIGKILL to every target.
-func (kill) Apply(ctx context.Context, bs []*cluster.Broker) error {
-	return each(bs, func(b *cluster.Broker) error { return b.Kill(ctx) })
+func (kill) Apply(ctx context.Context, bs []*cluster.Node) error {
+	return each(bs, func(b *cluster.Node) error { return b.Kill(ctx) })
 }
 
 type stop struct{}
 
 // Apply stops every target gracefully (SIGTERM).
-func (stop) Apply(ctx context.Context, bs []*cluster.Broker) error {
-	return each(bs, func(b *cluster.Broker) error { return b.Stop(ctx, stopGrace) })
+func (stop) Apply(ctx context.Context, bs []*cluster.Node) error {
+	return each(bs, func(b *cluster.Node) error { return b.Stop(ctx, stopGrace) })
 }
 
 type start struct{}
 
 // Apply starts every stopped target.
-func (start) Apply(ctx context.Context, bs []*cluster.Broker) error {
-	return each(bs, func(b *cluster.Broker) error { return b.Start(ctx) })
+func (start) Apply(ctx context.Context, bs []*cluster.Node) error {
+	return each(bs, func(b *cluster.Node) error { return b.Start(ctx) })
 }
 
 type restart struct{}
 
 // Apply restarts every target, starting it if it is down.
-func (restart) Apply(ctx context.Context, bs []*cluster.Broker) error {
-	return each(bs, func(b *cluster.Broker) error { return b.Restart(ctx) })
+func (restart) Apply(ctx context.Context, bs []*cluster.Node) error {
+	return each(bs, func(b *cluster.Node) error { return b.Restart(ctx) })
 }
 
-func each(bs []*cluster.Broker, f func(*cluster.Broker) error) error {
+func each(bs []*cluster.Node, f func(*cluster.Node) error) error {
 	var errs []error
 	for _, b := range bs {
 		errs = append(errs, f(b))

@@ -12,7 +12,10 @@ import (
 
 // resolve turns a scenario target into brokers, at the moment the step
 // runs: "master" is whoever is master now.
-func (n *Nemesis) resolve(ctx context.Context, target string) ([]*cluster.Broker, error) {
+func (n *Nemesis) resolve(ctx context.Context, action, target string) ([]*cluster.Node, error) {
+	if action == "heal" {
+		return n.healed(), nil
+	}
 	bs, err := n.lookup(ctx, target)
 	if err != nil {
 		return nil, err
@@ -28,27 +31,46 @@ func (n *Nemesis) resolve(ctx context.Context, target string) ([]*cluster.Broker
 	return bs, nil
 }
 
-func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Broker, error) {
+// healed is every node that a partition, delay or loss still holds.
+func (n *Nemesis) healed() []*cluster.Node {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	var out []*cluster.Node
+	for _, node := range n.c.Nodes() {
+		if ev, ok := n.open[node.Name]; ok && heals[ev.Action] == "heal" {
+			out = append(out, node)
+		}
+	}
+	return out
+}
+
+func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Node, error) {
 	switch target {
 	case "master":
 		m, err := n.c.Master(ctx, masterWait)
 		if err != nil {
 			return nil, err
 		}
-		return []*cluster.Broker{m}, nil
+		return []*cluster.Node{m}, nil
 	case "slave", "slaves":
-		var out []*cluster.Broker
-		for _, b := range n.c.Brokers {
-			if n.c.Role(b) == history.Slave {
-				out = append(out, b)
-			}
+		return first(target == "slave", n.inRole(n.c.Brokers, history.Slave)), nil
+	case "zk:leader":
+		l, err := n.c.Leader(ctx, masterWait)
+		if err != nil {
+			return nil, err
 		}
-		if target == "slave" && len(out) > 1 {
-			out = out[:1]
+		return []*cluster.Node{l}, nil
+	case "zk:follower":
+		return first(true, n.inRole(n.c.ZooKeepers, history.Follower)), nil
+	case "db":
+		if len(n.c.Databases) == 1 {
+			return n.c.Databases, nil
 		}
-		return out, nil
+		return n.inRole(n.c.Databases, history.Primary), nil
 	case "all":
-		return n.c.Brokers, nil
+		return n.c.Nodes(), nil
+	case "minority", "majority":
+		return n.split(ctx, target)
 	case "previous":
 		n.mu.Lock()
 		defer n.mu.Unlock()
@@ -57,19 +79,79 @@ func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Broker,
 		}
 		return n.previous, nil
 	}
-	if num, ok := strings.CutPrefix(target, "node:"); ok {
-		return n.byIndex(num)
+	kind, num, ok := strings.Cut(target, ":")
+	if !ok {
+		return nil, fmt.Errorf("target %q is not available on profile %s", target, n.c.Profile().Name)
 	}
-	if num, ok := strings.CutPrefix(target, "broker:"); ok {
-		return n.byIndex(num)
+	i, err := strconv.Atoi(num)
+	if err != nil {
+		return nil, fmt.Errorf("target %q: %q is not a number", target, num)
 	}
-	return nil, fmt.Errorf("target %q is not available on profile %s", target, n.c.Profile().Name)
+	var pool []*cluster.Node
+	switch kind {
+	case "node":
+		pool = n.c.Host(i)
+		if len(pool) == 0 {
+			return nil, fmt.Errorf("target %q: profile %s has no node %d", target, n.c.Profile().Name, i)
+		}
+		return pool, nil
+	case "broker":
+		pool = n.c.Brokers
+	case "zk":
+		pool = n.c.ZooKeepers
+	case "db":
+		pool = n.c.Databases
+	}
+	if i < 1 || i > len(pool) {
+		return nil, fmt.Errorf("target %q: profile %s has %d %s nodes", target, n.c.Profile().Name, len(pool), kind)
+	}
+	return []*cluster.Node{pool[i-1]}, nil
 }
 
-func (n *Nemesis) byIndex(num string) ([]*cluster.Broker, error) {
-	i, err := strconv.Atoi(num)
-	if err != nil || i < 1 || i > len(n.c.Brokers) {
-		return nil, fmt.Errorf("node %q: the cluster has nodes 1..%d", num, len(n.c.Brokers))
+func (n *Nemesis) inRole(nodes []*cluster.Node, role history.Role) []*cluster.Node {
+	var out []*cluster.Node
+	for _, node := range nodes {
+		if n.c.Role(node) == role {
+			out = append(out, node)
+		}
 	}
-	return []*cluster.Broker{n.c.Brokers[i-1]}, nil
+	return out
+}
+
+func first(one bool, nodes []*cluster.Node) []*cluster.Node {
+	if one && len(nodes) > 1 {
+		return nodes[:1]
+	}
+	return nodes
+}
+
+// split divides the hosts into the minority, the host of the current
+// master (or ZooKeeper leader where there is no broker), and the majority,
+// every other host.
+func (n *Nemesis) split(ctx context.Context, side string) ([]*cluster.Node, error) {
+	var lead *cluster.Node
+	var err error
+	if len(n.c.Brokers) > 0 {
+		lead, err = n.c.Master(ctx, masterWait)
+	} else {
+		lead, err = n.c.Leader(ctx, masterWait)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("target %s: %w", side, err)
+	}
+	var minority, majority []*cluster.Node
+	for _, node := range n.c.Nodes() {
+		switch {
+		case node.Host == 0:
+			continue // shared services (a single database, a separate ensemble) take no side
+		case node.Host == lead.Host:
+			minority = append(minority, node)
+		default:
+			majority = append(majority, node)
+		}
+	}
+	if side == "minority" {
+		return minority, nil
+	}
+	return majority, nil
 }

@@ -46,12 +46,13 @@ const drainTimeout = 3 * time.Minute
 // Validate refuses a scenario this build cannot run on profile, before
 // any container starts.
 func Validate(f *scenario.File, profile string) error {
-	if _, err := cluster.LookupProfile(profile); err != nil {
+	p, err := cluster.LookupProfile(profile)
+	if err != nil {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
-	for _, s := range f.Timeline {
-		if err := nemesis.Supported(s.Action); err != nil {
-			return fmt.Errorf("%s:%d: timeline action: %w", f.Path, s.Line, err)
+	for i, s := range f.Timeline {
+		if err := nemesis.Check(p, s.Action, s.Target); err != nil {
+			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
 		}
 	}
 	return nil
