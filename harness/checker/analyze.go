@@ -16,29 +16,52 @@ const maxIDs = 5
 
 // Analyze runs every check the configuration enables over one run, in a
 // fixed order: no-loss, no-unexpected, no-duplicates, then max-failover
-// (when cfg.MaxFailover > 0), single-master (when cfg.SingleMaster) and
-// rejoin-as-slave (when cfg.RejoinWithin > 0). A disabled check is absent
-// rather than n/a, so result.json never shows a check nobody asked for.
-// Verdict is left empty: Judge sets it against the scenario's expectations.
+// (when cfg.MaxFailover > 0), availability (when cfg.Availability or
+// cfg.MaxUnavailable > 0), single-master (when cfg.SingleMaster),
+// split-brain-acks (when cfg.SplitBrainAcks), quorum-blocking (when
+// cfg.QuorumBlocking), rejoin-as-slave (when cfg.RejoinWithin > 0) and
+// rejoin-as-follower (when cfg.RejoinFollowerWithin > 0). A disabled check
+// is absent rather than n/a, so result.json never shows a check nobody
+// asked for. Verdict is left empty: Judge sets it against the scenario's
+// expectations.
 func Analyze(run history.Run, cfg Config) Result {
 	q := TotalQueue(run.Ops)
+	acks := acksByTime(run.Ops)
+	samples := roleSamples(run.Events)
 	res := Result{
 		Counts:   q.Counts,
 		Queue:    q,
-		Failover: Failovers(run),
+		Failover: failovers(run, acks),
 	}
 	res.Start, res.End = runSpan(run)
+	base := runStart(run.Events, res.Start)
 	res.Checks = append(res.Checks, lossCheck(q), unexpectedCheck(q), duplicatesCheck(q, cfg.FailOnDuplicates))
 	if cfg.MaxFailover > 0 {
 		res.Checks = append(res.Checks, failoverCheck(res.Failover, cfg.MaxFailover))
+	}
+	if cfg.Availability || cfg.MaxUnavailable > 0 {
+		res.Checks = append(res.Checks, AvailabilityCheck(res.Failover, cfg.MaxUnavailable, base))
 	}
 	if cfg.SingleMaster {
 		c, overlaps := SingleMasterCheck(run.Events)
 		res.Checks = append(res.Checks, c)
 		res.Overlaps = overlaps
 	}
+	if cfg.SplitBrainAcks {
+		c, ev := splitBrainAcksCheck(samples, acks, base)
+		res.Checks = append(res.Checks, c)
+		res.SplitBrainAcks = ev
+	}
+	if cfg.QuorumBlocking {
+		c, ws := quorumCheck(run, samples, acks, cfg.Quorum)
+		res.Checks = append(res.Checks, c)
+		res.QuorumWindows = ws
+	}
 	if cfg.RejoinWithin > 0 {
 		res.Checks = append(res.Checks, RejoinCheck(run.Events, cfg.RejoinWithin))
+	}
+	if cfg.RejoinFollowerWithin > 0 {
+		res.Checks = append(res.Checks, RejoinFollowerCheck(run.Events, cfg.RejoinFollowerWithin))
 	}
 	return res
 }

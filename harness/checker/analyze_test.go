@@ -239,3 +239,53 @@ func TestResultJSONNamesAreStable(t *testing.T) {
 		}
 	}
 }
+
+var everyCheck = Config{MaxFailover: 10 * time.Second, RejoinWithin: 10 * time.Second, SingleMaster: true,
+	SplitBrainAcks: true, Availability: true, QuorumBlocking: true, RejoinFollowerWithin: 10 * time.Second}
+
+func TestAnalyze_EveryCheckInOrder(t *testing.T) {
+	res := Analyze(healthyFailover().run, everyCheck)
+
+	var names []string
+	for _, c := range res.Checks {
+		names = append(names, c.Name)
+		if c.Status != Pass && c.Status != NotApplicable {
+			t.Errorf("%s: %s (%s)", c.Name, c.Status, c.Detail)
+		}
+	}
+	want := []string{NoLoss, NoUnexpected, NoDuplicates, MaxFailover, Availability, SingleMaster,
+		SplitBrainAcks, QuorumBlocking, RejoinAsSlave, RejoinAsFollower}
+	if strings.Join(names, ",") != strings.Join(want, ",") {
+		t.Fatalf("checks %v, want %v", names, want)
+	}
+	if err := Judge(&res, nil); err != nil || res.Verdict != Pass {
+		t.Fatalf("verdict %s, err %v", res.Verdict, err)
+	}
+}
+
+// Without a drain marker the producer is taken to run until the run's end,
+// so the quiet after the last send counts as outage.
+func TestAnalyze_MaxUnavailableAloneEnablesAvailability(t *testing.T) {
+	c := check(t, Analyze(healthyFailover().run, Config{MaxUnavailable: time.Second}), Availability)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "step 1 kill broker1: 17.99s from 13.01s")
+}
+
+func TestAnalyze_NewEvidenceJSONNames(t *testing.T) {
+	s := frozenMaster()
+	s.ackBy("stale", "broker1", 20.3)
+	s.fault(2, "kill", "broker2", 31, 31)
+	res := Analyze(s.run, Config{SplitBrainAcks: true, QuorumBlocking: true,
+		Quorum: &QuorumSpec{Members: []string{"broker1", "broker2"}, Size: 2}})
+	b, err := json.Marshal(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"split_brain_acks":[{"id":"stale","broker":"broker1"`, `"other":"broker2"`,
+		`"other_window":`, `"other_ack_id":"b-10"`, `"unavailable_ms":`, `"no_quorum_windows":[{"from":`, `"resume_ms":`} {
+		if !strings.Contains(string(b), key) {
+			t.Errorf("result.json lacks %s", key)
+		}
+	}
+}

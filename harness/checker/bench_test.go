@@ -2,6 +2,7 @@ package checker
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,13 +15,25 @@ import (
 func syntheticRun(sends int, step time.Duration) history.Run {
 	const brokers = 3
 	ops := make([]history.Op, 0, 3*sends)
+	// The broker serving a send is the master of the moment: it changes at
+	// each kill, at 100.5s, 200.5s and 300.5s.
+	serving := func(t time.Time) string {
+		n := 0
+		for k := 1; k <= 3; k++ {
+			if !t.Before(at(float64(k*100) + 0.5)) {
+				n++
+			}
+		}
+		return fmt.Sprintf("broker%d", n%brokers+1)
+	}
 	for i := range sends {
 		id := fmt.Sprintf("m%07d", i)
 		t := t0.Add(time.Duration(i) * step)
+		b := serving(t.Add(step / 2))
 		ops = append(ops,
 			history.Op{Time: t, Process: history.Producer, Type: history.Invoke, F: history.Send, ID: id},
-			history.Op{Time: t.Add(step / 2), Process: history.Producer, Type: history.OK, F: history.Send, ID: id, Broker: "broker1"},
-			history.Op{Time: t.Add(step), Process: history.Consumer, Type: history.OK, F: history.Receive, ID: id, Broker: "broker1"},
+			history.Op{Time: t.Add(step / 2), Process: history.Producer, Type: history.OK, F: history.Send, ID: id, Broker: b},
+			history.Op{Time: t.Add(step), Process: history.Consumer, Type: history.OK, F: history.Receive, ID: id, Broker: b},
 		)
 	}
 	for i := range ops {
@@ -52,9 +65,16 @@ func syntheticRun(sends int, step time.Duration) history.Run {
 	return s.run
 }
 
+// benchConfig enables every check; the brokers stand in for a quorum so
+// that quorum-blocking runs its sweep rather than reporting n/a.
+var benchConfig = Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true,
+	SplitBrainAcks: true, Availability: true, MaxUnavailable: 30 * time.Second,
+	QuorumBlocking: true, Quorum: &QuorumSpec{Members: []string{"broker1", "broker2", "broker3"}, Size: 2, Resume: 30 * time.Second},
+	RejoinFollowerWithin: 30 * time.Second}
+
 func BenchmarkAnalyze1M(b *testing.B) {
 	run := syntheticRun(333_334, time.Millisecond) // 1,000,002 ops
-	cfg := Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true}
+	cfg := benchConfig
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -74,5 +94,18 @@ func TestSyntheticRunPasses(t *testing.T) {
 	}
 	if err := Judge(&res, nil); err != nil || res.Verdict != Pass {
 		t.Fatalf("verdict %s, err %v, checks %+v", res.Verdict, err, res.Checks)
+	}
+}
+
+func TestSyntheticRunPassesEveryCheck(t *testing.T) {
+	res := Analyze(syntheticRun(4000, 100*time.Millisecond), benchConfig)
+	if len(res.Checks) != 10 {
+		t.Fatalf("checks %+v", res.Checks)
+	}
+	if err := Judge(&res, nil); err != nil || res.Verdict != Pass {
+		t.Fatalf("verdict %s, err %v, checks %+v", res.Verdict, err, res.Checks)
+	}
+	if c := check(t, res, SplitBrainAcks); !strings.Contains(c.Detail, "4000 acks checked") {
+		t.Errorf("split-brain-acks checked the wrong acks: %s", c.Detail)
 	}
 }

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -99,4 +100,22 @@ func check(t *testing.T, res Result, name string) CheckResult {
 	}
 	t.Fatalf("no %s check in %+v", name, res.Checks)
 	return CheckResult{}
+}
+
+// ackBy records a send that `broker` acknowledged at sec, invoked 10ms earlier.
+func (s *story) ackBy(id, broker string, sec float64) {
+	s.op(history.Op{Time: at(sec - 0.01), Process: history.Producer, Type: history.Invoke, F: history.Send, ID: id})
+	s.op(history.Op{Time: at(sec), Process: history.Producer, Type: history.OK, F: history.Send, ID: id, Broker: broker})
+}
+
+// steady records acks by broker every `every` seconds over [from, to], ids prefix-N.
+func (s *story) steady(prefix, broker string, from, to, every float64) {
+	for i, sec := 0, from; sec <= to+1e-9; i, sec = i+1, sec+every {
+		s.ackBy(fmt.Sprintf("%s-%d", prefix, i), broker, sec)
+	}
+}
+
+// drain marks the producer's end.
+func (s *story) drain(sec float64) {
+	s.event(history.Event{Time: at(sec), Type: history.RunEvent, Phase: "drain"})
 }

@@ -8,22 +8,88 @@ import (
 	"github.com/amqha/amqha/harness/history"
 )
 
+// rejoinRule says what a restarted node of one kind must come back as:
+// nodes whose name starts with prefix must show `want` and never `forbid`.
+type rejoinRule struct {
+	prefix       string
+	want, forbid history.Role
+}
+
+// rejoinKinds is one rejoin check: its name, its rules, and what it says
+// when none of its nodes was brought back.
+type rejoinKinds struct {
+	name  string
+	rules []rejoinRule
+	// ownsTarget says whether a rejoining fault that names no nodes is this
+	// check's to report, judging by its scenario target.
+	ownsTarget func(target string) bool
+	none       string
+}
+
+var (
+	brokerKinds = rejoinKinds{
+		name:       RejoinAsSlave,
+		rules:      []rejoinRule{{"broker", history.Slave, history.Master}},
+		ownsTarget: func(t string) bool { return !dependencyTarget(t) },
+		none:       "no restart or start of a broker in the run",
+	}
+	followerKinds = rejoinKinds{
+		name: RejoinAsFollower,
+		rules: []rejoinRule{
+			{"zk", history.Follower, history.Leader},
+			{"pg", history.Replica, history.Primary},
+		},
+		ownsTarget: dependencyTarget,
+		none:       "no restart or start of a zk or pg node in the run",
+	}
+)
+
+// dependencyTarget reports whether a scenario target names ZooKeeper or
+// database nodes rather than brokers.
+func dependencyTarget(t string) bool {
+	return strings.HasPrefix(t, "zk") || strings.HasPrefix(t, "db") || strings.HasPrefix(t, "pg")
+}
+
 // RejoinCheck verifies that every broker brought back by a rejoining fault
-// (restart, start) comes back as a slave: each of the event's Nodes must
-// show a slave sample within `within` of the fault's start, and no master
-// sample from its return until the next disruptive fault starts (or the run
-// ends). A restarted broker that takes over while the old master still
-// holds the lock is the split brain this check exists for, so it is strict:
-// any master sample in that span fails, whoever else was master.
+// (restart, start) comes back as a slave: each of the event's Nodes whose
+// name starts with "broker" must show a slave sample within `within` of the
+// fault's start, and no master sample from its return until the next
+// disruptive fault starts (or the run ends). A restarted broker that takes
+// over while the old master still holds the lock is the split brain this
+// check exists for, so it is strict: any master sample in that span fails,
+// whoever else was master.
 //
 // Samples are counted from the fault's end event when there is one, since
 // until the restart finishes the probe may still be seeing the old process.
 //
-// NotApplicable without a rejoining fault. Unknown when a node has no role
-// sample after its return, or sampling stopped before the bound without a
-// slave sample; Fail on evidence, which outranks Unknown.
+// NotApplicable without a rejoining fault on a broker. Unknown when a node
+// has no role sample after its return, or sampling stopped before the bound
+// without a slave sample; Fail on evidence, which outranks Unknown.
 func RejoinCheck(events []history.Event, within time.Duration) CheckResult {
-	res := CheckResult{Name: RejoinAsSlave}
+	return rejoinCheck(events, within, brokerKinds)
+}
+
+// RejoinFollowerCheck is RejoinCheck for the nodes a broker depends on: a
+// restarted ZooKeeper server (zk*) must come back as a follower and not be
+// leader, a restarted PostgreSQL node (pg*) as a replica and not primary,
+// until the next disruptive fault, which may legitimately hand it the lead.
+// NotApplicable when no zk or pg node was restarted or started.
+func RejoinFollowerCheck(events []history.Event, within time.Duration) CheckResult {
+	return rejoinCheck(events, within, followerKinds)
+}
+
+// ruleFor returns the rule for node, if any of rules covers it.
+func ruleFor(rules []rejoinRule, node string) (rejoinRule, bool) {
+	for _, r := range rules {
+		if strings.HasPrefix(node, r.prefix) {
+			return r, true
+		}
+	}
+	return rejoinRule{}, false
+}
+
+func rejoinCheck(events []history.Event, within time.Duration, k rejoinKinds) CheckResult {
+	res := CheckResult{Name: k.name}
 	samples := roleSamples(events)
 	base := runStart(events, firstTime(events))
 
@@ -33,17 +99,27 @@ func RejoinCheck(events []history.Event, within time.Duration) CheckResult {
 		if e.Type != history.FaultEvent || e.Phase != history.PhaseStart || !history.Rejoining(e.Action) {
 			continue
 		}
-		rejoins++
 		what := fmt.Sprintf("step %d %s at %s", e.Step, e.Action, rel(e.Time, base))
 		if len(e.Nodes) == 0 {
-			unknown = true
-			notes = append(notes, what+" names no nodes")
+			if k.ownsTarget(e.Target) {
+				rejoins++
+				unknown = true
+				notes = append(notes, what+" names no nodes")
+			}
 			continue
 		}
-		back := faultEnd(events[i+1:], e)
-		until := nextDisruptive(events, e.Time)
+		var back, until time.Time
 		for _, node := range e.Nodes {
-			st, note := judgeRejoin(samples, node, e.Time, back, until, within, base)
+			rule, ok := ruleFor(k.rules, node)
+			if !ok {
+				continue
+			}
+			if back.IsZero() {
+				back = faultEnd(events[i+1:], e)
+				until = nextDisruptive(events, e.Time)
+			}
+			rejoins++
+			st, note := judgeRejoin(samples, node, rule, e.Time, back, until, within, base)
 			failed = failed || st == Fail
 			unknown = unknown || st == Unknown
 			notes = append(notes, fmt.Sprintf("%s (%s): %s", node, what, note))
@@ -52,7 +128,7 @@ func RejoinCheck(events []history.Event, within time.Duration) CheckResult {
 	switch {
 	case rejoins == 0:
 		res.Status = NotApplicable
-		res.Detail = "no restart or start fault in the run"
+		res.Detail = k.none
 		return res
 	case failed:
 		res.Status = Fail
@@ -66,28 +142,28 @@ func RejoinCheck(events []history.Event, within time.Duration) CheckResult {
 }
 
 // judgeRejoin decides one node's return. The zero `until` means run end.
-func judgeRejoin(samples []history.Event, node string, start, back, until time.Time,
+func judgeRejoin(samples []history.Event, node string, rule rejoinRule, start, back, until time.Time,
 	within time.Duration, base time.Time) (Status, string) {
 	deadline := start.Add(within)
-	var slaveAt, masterAt, last time.Time
+	var wantAt, forbidAt, last time.Time
 	var lastRole history.Role
-	late := "never" // when a slave sample past the bound came, for the detail
+	late := "never" // when a wanted sample past the bound came, for the detail
 	for _, s := range samples {
 		if s.Node != node || !s.Time.After(back) {
 			continue
 		}
 		last, lastRole = s.Time, s.Role
 		switch s.Role {
-		case history.Slave:
+		case rule.want:
 			switch {
-			case slaveAt.IsZero() && !s.Time.After(deadline):
-				slaveAt = s.Time
-			case slaveAt.IsZero() && late == "never":
+			case wantAt.IsZero() && !s.Time.After(deadline):
+				wantAt = s.Time
+			case wantAt.IsZero() && late == "never":
 				late = "first at " + rel(s.Time, base)
 			}
-		case history.Master:
-			if masterAt.IsZero() && (until.IsZero() || s.Time.Before(until)) {
-				masterAt = s.Time
+		case rule.forbid:
+			if forbidAt.IsZero() && (until.IsZero() || s.Time.Before(until)) {
+				forbidAt = s.Time
 			}
 		}
 	}
@@ -96,19 +172,19 @@ func judgeRejoin(samples []history.Event, node string, start, back, until time.T
 		span = "next disruptive fault at " + rel(until, base)
 	}
 	switch {
-	case !masterAt.IsZero():
-		return Fail, fmt.Sprintf("master at %s, before %s", rel(masterAt, base), span)
+	case !forbidAt.IsZero():
+		return Fail, fmt.Sprintf("%s at %s, before %s", rule.forbid, rel(forbidAt, base), span)
 	case last.IsZero():
 		return Unknown, "no role sample after its return"
-	case slaveAt.IsZero() && last.Before(deadline):
-		return Unknown, fmt.Sprintf("not yet seen as slave when sampling stopped at %s (last %s), before the %s bound",
-			rel(last, base), lastRole, within)
-	case slaveAt.IsZero():
-		return Fail, fmt.Sprintf("not seen as slave within %s (%s; last %s at %s)",
-			within, late, lastRole, rel(last, base))
+	case wantAt.IsZero() && last.Before(deadline):
+		return Unknown, fmt.Sprintf("not yet seen as %s when sampling stopped at %s (last %s), before the %s bound",
+			rule.want, rel(last, base), lastRole, within)
+	case wantAt.IsZero():
+		return Fail, fmt.Sprintf("not seen as %s within %s (%s; last %s at %s)",
+			rule.want, within, late, lastRole, rel(last, base))
 	}
-	return Pass, fmt.Sprintf("slave %s after, no master sample until %s",
-		slaveAt.Sub(start).Round(time.Millisecond), span)
+	return Pass, fmt.Sprintf("%s %s after, no %s sample until %s",
+		rule.want, wantAt.Sub(start).Round(time.Millisecond), rule.forbid, span)
 }
 
 // faultEnd finds the end event of fault step e among the later events,

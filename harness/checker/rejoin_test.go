@@ -103,3 +103,72 @@ func TestRejoin_SamplingStoppedBeforeTheBoundIsUnknown(t *testing.T) {
 	wantStatus(t, c, Unknown)
 	wantDetail(t, c, "sampling stopped at 25s")
 }
+
+// zkRestart: the leader zk3 is killed at 10s, zk1 takes over, and zk3 is
+// restarted at 20s–21s.
+func zkRestart() *story {
+	s := &story{}
+	s.runStart(0)
+	s.ticks(0, 9, "zk1=follower", "zk2=follower", "zk3=leader", "broker1=master")
+	s.fault(1, "kill", "zk3", 10, 10)
+	s.ticks(10, 11, "zk1=looking", "zk2=looking", "zk3=down", "broker1=master")
+	s.ticks(12, 21, "zk1=leader", "zk2=follower", "zk3=down", "broker1=master")
+	s.fault(2, "restart", "zk3", 20, 21)
+	return s
+}
+
+func TestRejoinFollower_RestartedZooKeeperFollows(t *testing.T) {
+	s := zkRestart()
+	s.ticks(22, 23, "zk1=leader", "zk2=follower", "zk3=looking", "broker1=master")
+	s.ticks(24, 40, "zk1=leader", "zk2=follower", "zk3=follower", "broker1=master")
+
+	c := RejoinFollowerCheck(s.run.Events, 10*time.Second)
+
+	wantStatus(t, c, Pass)
+	wantDetail(t, c, "zk3 (step 2 restart at 20s): follower 4s after, no leader sample until run end")
+	wantStatus(t, RejoinCheck(s.run.Events, 10*time.Second), NotApplicable) // no broker came back
+}
+
+func TestRejoinFollower_RestartedZooKeeperThatLeadsFails(t *testing.T) {
+	s := zkRestart()
+	s.ticks(22, 30, "zk1=follower", "zk2=follower", "zk3=leader", "broker1=master")
+
+	c := RejoinFollowerCheck(s.run.Events, 10*time.Second)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "zk3", "leader at 22s")
+}
+
+func TestRejoinFollower_LeadingAfterTheNextDisruptiveFaultIsFine(t *testing.T) {
+	s := zkRestart()
+	s.ticks(22, 29, "zk1=leader", "zk2=follower", "zk3=follower", "broker1=master")
+	s.fault(3, "kill", "zk1", 30, 30)
+	s.ticks(31, 35, "zk1=down", "zk2=follower", "zk3=leader", "broker1=master")
+
+	wantStatus(t, RejoinFollowerCheck(s.run.Events, 10*time.Second), Pass)
+}
+
+func TestRejoinFollower_RestartedDatabaseMustBeAReplica(t *testing.T) {
+	var s story
+	s.ticks(0, 9, "pg1=primary", "pg2=replica")
+	s.fault(1, "stop", "pg1", 10, 10)
+	s.ticks(10, 19, "pg1=down", "pg2=primary")
+	s.fault(2, "start", "pg1", 20, 21)
+	s.ticks(22, 40, "pg1=starting", "pg2=primary")
+
+	c := RejoinFollowerCheck(s.run.Events, 10*time.Second)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "pg1", "not seen as replica within 10s")
+}
+
+func TestRejoinFollower_OnlyBrokersRestartedIsNotApplicable(t *testing.T) {
+	s := killAndRestart()
+	s.ticks(22, 30, "broker1=slave", "broker2=master")
+
+	c := RejoinFollowerCheck(s.run.Events, 10*time.Second)
+
+	wantStatus(t, c, NotApplicable)
+	wantDetail(t, c, "no restart or start of a zk or pg node")
+	wantStatus(t, RejoinCheck(s.run.Events, 10*time.Second), Pass)
+}

@@ -38,10 +38,10 @@ func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (C
 	}
 	ws := masterWindows(samples) // in order of From
 	var (
-		out              []SplitBrainAck
-		active           []int // windows with From <= t, To not yet before t
-		next             int
-		checked, nobody  int
+		out                 []SplitBrainAck
+		active              []int // windows with From <= t, To not yet before t
+		next                int
+		checked, nobody     int
 		violations, badAcks int // badAcks: acks in at least one violation
 	)
 	for _, a := range acks {

@@ -219,6 +219,6 @@ type Result struct {
 	SplitBrainAcks []SplitBrainAck `json:"split_brain_acks,omitempty"`
 	// QuorumWindows are the no-quorum windows the quorum-blocking check found.
 	QuorumWindows []QuorumWindow `json:"no_quorum_windows,omitempty"`
-	Start    time.Time       `json:"start"`
-	End      time.Time       `json:"end"`
+	Start         time.Time      `json:"start"`
+	End           time.Time      `json:"end"`
 }

@@ -16,10 +16,11 @@ import (
 
 // The fields of each mapping, in documentation order.
 var (
-	topFields      = []string{"name", "description", "profiles", "profile", "workload", "timeline", "expect"}
+	topFields      = []string{"name", "description", "profiles", "profile", "seed", "workload", "timeline", "expect"}
 	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet"}
 	stepFields     = []string{"at", "action", "target", "duration"}
-	expectFields   = []string{"no-loss", "single-master", "max-failover", "rejoin-as-slave", "duplicates", "failures", "findings"}
+	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
+		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "failures", "findings"}
 
 	// homes says where a misplaced field belongs.
 	homes = []struct {
@@ -33,6 +34,7 @@ var (
 	}
 
 	nameRE   = regexp.MustCompile(`^[a-z0-9-]+$`)
+	wholeRE  = regexp.MustCompile(`^[-+]?[0-9]+$`)
 	yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 )
 
@@ -117,6 +119,7 @@ func (p *parser) parse(data []byte) *File {
 	p.name(f, m, root)
 	p.description(f, m, root)
 	p.profiles(f, m, root)
+	p.seed(f, m)
 	p.workload(f, m)
 	p.timeline(f, m)
 	p.expect(f, m)
@@ -265,15 +268,26 @@ func (p *parser) profile(path string, n *yaml.Node, s string) bool {
 	return false
 }
 
-func (p *parser) workload(f *File, m map[string]field) {
-	w := Workload{
-		Duration:    DefaultDuration,
-		Rate:        DefaultRate,
-		InFlight:    DefaultInFlight,
-		MessageSize: DefaultMessageSize,
-		Persistent:  true,
-		DrainQuiet:  DefaultDrainQuiet,
+// seed accepts any whole number that fits in 64 bits.
+func (p *parser) seed(f *File, m map[string]field) {
+	e, ok := m["seed"]
+	if !ok || p.noValue("seed", e.val) {
+		return
 	}
+	v := e.val
+	// yaml.v3 resolves a whole number too big for 64 bits as a float.
+	tooBig := v.Kind == yaml.ScalarNode && v.ShortTag() == "!!float" && wholeRE.MatchString(v.Value)
+	if v.Kind != yaml.ScalarNode || (v.ShortTag() != "!!int" && !tooBig) {
+		p.at(v, "seed", "must be a whole number, got %s", describe(v))
+		return
+	}
+	if err := v.Decode(&f.Seed); tooBig || err != nil {
+		p.at(v, "seed", "%s is out of range for a 64-bit seed", v.Value)
+	}
+}
+
+func (p *parser) workload(f *File, m map[string]field) {
+	w := defaultWorkload()
 	defer func() { f.Workload = w }()
 	e, ok := m["workload"]
 	if !ok || isNull(e.val) {
@@ -422,12 +436,7 @@ func (p *parser) timeline(f *File, m map[string]field) {
 }
 
 func (p *parser) expect(f *File, m map[string]field) {
-	x := Expect{
-		NoLoss:       true,
-		SingleMaster: true,
-		MaxFailover:  DefaultMaxFailover,
-		RejoinWithin: DefaultRejoinWithin,
-	}
+	x := defaultExpect()
 	defer func() { f.Expect = x }()
 	e, ok := m["expect"]
 	if !ok || isNull(e.val) {
@@ -441,10 +450,20 @@ func (p *parser) expect(f *File, m map[string]field) {
 			p.boolean(fp, fe.val, &x.NoLoss)
 		case "single-master":
 			p.boolean(fp, fe.val, &x.SingleMaster)
+		case "split-brain-acks":
+			p.boolean(fp, fe.val, &x.SplitBrainAcks)
+		case "quorum-blocking":
+			p.boolean(fp, fe.val, &x.QuorumBlocking)
+		case "quorum-resume":
+			p.duration(fp, fe.val, true, &x.QuorumResume)
 		case "max-failover":
 			p.duration(fp, fe.val, true, &x.MaxFailover)
+		case "max-unavailable":
+			p.duration(fp, fe.val, true, &x.MaxUnavailable)
 		case "rejoin-as-slave":
 			p.duration(fp, fe.val, true, &x.RejoinWithin)
+		case "rejoin-as-follower":
+			p.duration(fp, fe.val, true, &x.RejoinFollowerWithin)
 		case "duplicates":
 			if s, ok := p.word(fp, fe.val); ok {
 				switch s {
@@ -492,6 +511,18 @@ func (p *parser) failures(v *yaml.Node, x Expect) []string {
 	}
 	if x.RejoinWithin == 0 {
 		disabled[CheckRejoinAsSlave] = "expect.rejoin-as-slave: 0 disables it"
+	}
+	if !x.SplitBrainAcks {
+		disabled[CheckSplitBrainAcks] = "expect.split-brain-acks: false disables it"
+	}
+	if !x.QuorumBlocking {
+		disabled[CheckQuorumBlocking] = "expect.quorum-blocking: false disables it"
+	}
+	if x.RejoinFollowerWithin == 0 {
+		disabled[CheckRejoinAsFollower] = "expect.rejoin-as-follower: 0 disables it"
+	}
+	if x.MaxUnavailable == 0 {
+		disabled[CheckAvailability] = "it only fails with expect.max-unavailable above 0"
 	}
 	if !x.FailOnDuplicates {
 		disabled[CheckNoDuplicates] = "it only fails with expect.duplicates: fail"

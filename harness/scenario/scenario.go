@@ -27,6 +27,9 @@ type File struct {
 	// Description says what the scenario does and what is expected on
 	// each profile.
 	Description string
+	// Seed is the seed an exploratory run drew its timeline from (see
+	// Explore); 0 means none.
+	Seed int64
 	// Profiles lists the profiles the scenario runs on; never empty.
 	Profiles []string
 	// Workload is the producer/consumer load driven during the run.
@@ -97,13 +100,31 @@ type Expect struct {
 	NoLoss bool
 	// SingleMaster enables the single-master check (default true).
 	SingleMaster bool
+	// SplitBrainAcks enables the split-brain-acks check: no send may be
+	// acknowledged by a broker while another is master (default true).
+	SplitBrainAcks bool
+	// QuorumBlocking enables the quorum-blocking check: no send may be
+	// acknowledged without quorum (default true). On a profile without a
+	// quorum the check reports n/a.
+	QuorumBlocking bool
+	// QuorumResume bounds how long after quorum returns the first send
+	// must be acknowledged; 0 disables the bound (default 30s).
+	QuorumResume time.Duration
 	// MaxFailover is the failover budget; 0 disables the check
 	// (default 30s).
 	MaxFailover time.Duration
+	// MaxUnavailable bounds each disruptive fault's client-visible
+	// outage, the longest time without an acknowledged send; 0 makes the
+	// availability check report only (default 0).
+	MaxUnavailable time.Duration
 	// RejoinWithin bounds how long a restarted broker may take to show as
 	// a slave (the rejoin-as-slave field); 0 disables the check
 	// (default 30s).
 	RejoinWithin time.Duration
+	// RejoinFollowerWithin bounds how long a restarted ZooKeeper or
+	// PostgreSQL node may take to show as follower or replica (the
+	// rejoin-as-follower field); 0 disables the check (default 30s).
+	RejoinFollowerWithin time.Duration
 	// FailOnDuplicates makes duplicate deliveries a failure instead of a
 	// report (duplicates: fail; default report).
 	FailOnDuplicates bool
@@ -123,7 +144,36 @@ const (
 	DefaultDrainQuiet   = 5 * time.Second
 	DefaultMaxFailover  = 30 * time.Second
 	DefaultRejoinWithin = 30 * time.Second
+
+	DefaultQuorumResume         = 30 * time.Second
+	DefaultRejoinFollowerWithin = 30 * time.Second
 )
+
+// defaultWorkload is the workload of a scenario that sets no field.
+func defaultWorkload() Workload {
+	return Workload{
+		Duration:    DefaultDuration,
+		Rate:        DefaultRate,
+		InFlight:    DefaultInFlight,
+		MessageSize: DefaultMessageSize,
+		Persistent:  true,
+		DrainQuiet:  DefaultDrainQuiet,
+	}
+}
+
+// defaultExpect is the expectations of a scenario that sets no field.
+func defaultExpect() Expect {
+	return Expect{
+		NoLoss:               true,
+		SingleMaster:         true,
+		SplitBrainAcks:       true,
+		QuorumBlocking:       true,
+		QuorumResume:         DefaultQuorumResume,
+		MaxFailover:          DefaultMaxFailover,
+		RejoinWithin:         DefaultRejoinWithin,
+		RejoinFollowerWithin: DefaultRejoinFollowerWithin,
+	}
+}
 
 // Parse parses and validates the scenario in data. path is used in error
 // messages and, unless empty, to check that the scenario's name matches

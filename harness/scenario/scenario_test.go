@@ -17,6 +17,7 @@ func TestFullScenarioRoundTrips(t *testing.T) {
 description: |
   Kill the master, restart it, expect no loss.
 profiles: [shared-kahadb, jdbc]
+seed: 7
 workload:
   duration: 45s
   rate: 200
@@ -40,10 +41,15 @@ timeline:
 expect:
   no-loss: false
   single-master: true
+  split-brain-acks: false
+  quorum-blocking: true
+  quorum-resume: 10s
   max-failover: 20s
+  max-unavailable: 15s
   rejoin-as-slave: 0
+  rejoin-as-follower: 0
   duplicates: fail
-  failures: [single-master]
+  failures: [single-master, availability]
   findings: seen twice
 `
 	f, err := Parse("scenarios/kill-master.yaml", []byte(src))
@@ -55,15 +61,18 @@ expect:
 		Name:        "kill-master",
 		Description: "Kill the master, restart it, expect no loss.\n",
 		Profiles:    []string{"shared-kahadb", "jdbc"},
+		Seed:        7,
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
 			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second},
 		Timeline: []Step{
-			{Line: 15, At: 10 * time.Second, Action: "kill", Target: "master"},
-			{Line: 18, At: 20 * time.Second, Action: "restart", Target: "previous"},
-			{Line: 21, At: 25 * time.Second, Action: "partition", Target: "node:2", Duration: 5 * time.Second},
+			{Line: 16, At: 10 * time.Second, Action: "kill", Target: "master"},
+			{Line: 19, At: 20 * time.Second, Action: "restart", Target: "previous"},
+			{Line: 22, At: 25 * time.Second, Action: "partition", Target: "node:2", Duration: 5 * time.Second},
 		},
-		Expect: Expect{NoLoss: false, SingleMaster: true, MaxFailover: 20 * time.Second, RejoinWithin: 0,
-			FailOnDuplicates: true, Failures: []string{"single-master"}, Findings: "seen twice"},
+		Expect: Expect{NoLoss: false, SingleMaster: true, SplitBrainAcks: false, QuorumBlocking: true,
+			QuorumResume: 10 * time.Second, MaxFailover: 20 * time.Second, MaxUnavailable: 15 * time.Second,
+			RejoinWithin: 0, RejoinFollowerWithin: 0, FailOnDuplicates: true,
+			Failures: []string{"single-master", "availability"}, Findings: "seen twice"},
 	}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("got  %+v\nwant %+v", f, want)
@@ -83,7 +92,9 @@ func TestDefaultsApply(t *testing.T) {
 		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Profiles: []string{"zookeeper"},
 		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
 			Persistent: true, DrainQuiet: 5 * time.Second},
-		Expect: Expect{NoLoss: true, SingleMaster: true, MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second},
+		Expect: Expect{NoLoss: true, SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
+			QuorumResume: 30 * time.Second, MaxFailover: 30 * time.Second, MaxUnavailable: 0,
+			RejoinWithin: 30 * time.Second, RejoinFollowerWithin: 30 * time.Second},
 	}
 	if !reflect.DeepEqual(f, want) {
 		t.Errorf("got  %+v\nwant %+v", f, want)
@@ -134,6 +145,15 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"failures with typo", "", head + "expect:\n  failures: [no-los]\n", 5, "expect.failures[0]", `unknown check "no-los" (did you mean "no-loss"?)`},
 		{"failure of a disabled check", "", head + "expect:\n  no-loss: false\n  failures: [no-loss]\n", 6, "expect.failures[0]", "no-loss: false disables it"},
 		{"duplicates mode", "", head + "expect:\n  duplicates: ignore\n", 5, "expect.duplicates", "use report or fail"},
+		{"seed as a string", "", head + "seed: \"7\"\n", 4, "seed", `must be a whole number, got the string "7"`},
+		{"seed too big", "", head + "seed: 99999999999999999999\n", 4, "seed", "out of range for a 64-bit seed"},
+		{"new expect field misspelt", "", head + "expect:\n  split-brain-ack: true\n", 5, "expect.split-brain-ack", `did you mean "split-brain-acks"?`},
+		{"quorum-resume as a number", "", head + "expect:\n  quorum-resume: 10\n", 5, "expect.quorum-resume", `"10" is not a duration`},
+		{"quorum-blocking not a boolean", "", head + "expect:\n  quorum-blocking: no\n", 5, "expect.quorum-blocking", `"no" is not a boolean`},
+		{"failure of disabled split-brain-acks", "", head + "expect:\n  split-brain-acks: false\n  failures: [split-brain-acks]\n", 6, "expect.failures[0]", "split-brain-acks: false disables it"},
+		{"failure of disabled quorum-blocking", "", head + "expect:\n  quorum-blocking: false\n  failures: [quorum-blocking]\n", 6, "expect.failures[0]", "quorum-blocking: false disables it"},
+		{"failure of disabled rejoin-as-follower", "", head + "expect:\n  rejoin-as-follower: 0\n  failures: [rejoin-as-follower]\n", 6, "expect.failures[0]", "rejoin-as-follower: 0 disables it"},
+		{"failure of report-only availability", "", head + "expect:\n  failures: [availability]\n", 5, "expect.failures[0]", "only fails with expect.max-unavailable above 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -53,6 +53,11 @@ const (
 	CheckMaxFailover   = "max-failover"
 	CheckSingleMaster  = "single-master"
 	CheckRejoinAsSlave = "rejoin-as-slave"
+
+	CheckAvailability     = "availability"
+	CheckSplitBrainAcks   = "split-brain-acks"
+	CheckQuorumBlocking   = "quorum-blocking"
+	CheckRejoinAsFollower = "rejoin-as-follower"
 )
 
 var (
@@ -63,7 +68,8 @@ var (
 		TargetMajority, TargetMinority, TargetPrevious, TargetAll}
 	numberedTargets = []string{"node", "broker", "db", "zk"}
 	checks          = []string{CheckNoLoss, CheckNoUnexpected, CheckNoDuplicates, CheckMaxFailover,
-		CheckSingleMaster, CheckRejoinAsSlave}
+		CheckAvailability, CheckSingleMaster, CheckSplitBrainAcks, CheckQuorumBlocking,
+		CheckRejoinAsSlave, CheckRejoinAsFollower}
 	// selfHealing are the actions that accept a duration, after which the
 	// fault is undone automatically.
 	selfHealing = []string{ActionPause, ActionPartition, ActionDelay, ActionLoss}

@@ -1,0 +1,139 @@
+package checker
+
+import (
+	"testing"
+	"time"
+
+	"github.com/amqha/amqha/harness/history"
+)
+
+var zkQuorum = QuorumSpec{Members: []string{"zk1", "zk2", "zk3"}, Size: 2, Resume: 30 * time.Second}
+
+// zkOutage: zk1 and zk2 are killed at 10s and restarted at 15s. The probe
+// sees them down from 10.2s and following again at 16s. broker1 serves
+// until 10s, one receipt in flight lands at 10.4s, and sends are
+// acknowledged again from 18.1s.
+func zkOutage(resumeAt float64) *story {
+	s := &story{}
+	s.runStart(0)
+	s.ticks(0, 10, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.fault(1, "kill", "zk1", 10, 10)
+	s.fault(2, "kill", "zk2", 10, 10)
+	s.tick(10.2, "zk1=down", "zk2=down", "zk3=looking")
+	s.ticks(11, 15, "zk1=down", "zk2=down", "zk3=looking")
+	s.fault(3, "restart", "zk1", 15, 15)
+	s.fault(4, "restart", "zk2", 15, 15)
+	s.ticks(16, 40, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.steady("a", "broker1", 0, 10, 0.5)
+	s.ackBy("in-flight", "broker1", 10.4)
+	if resumeAt > 0 {
+		s.steady("b", "broker1", resumeAt, 39.5, 0.5)
+	}
+	s.drain(40)
+	s.runEnd(45)
+	return s
+}
+
+func TestQuorum_WritesStopWithoutQuorumAndComeBack(t *testing.T) {
+	c, ws := QuorumCheck(zkOutage(18.1).run, &zkQuorum)
+
+	wantStatus(t, c, Pass)
+	wantDetail(t, c, "1 no-quorum windows (total 5.8 s)", "10.2s–16s without zk1, zk2",
+		"0 acks inside", "traffic resumed after 2.1 s", "within 250ms of a window opening are ignored")
+	if len(ws) != 1 || ws[0].ResumeMS != 2100 || ws[0].FirstOKID != "b-0" || ws[0].Open {
+		t.Fatalf("windows %+v", ws)
+	}
+}
+
+func TestQuorum_AckWithoutQuorumFails(t *testing.T) {
+	s := zkOutage(18.1)
+	s.ackBy("impossible", "broker1", 12)
+
+	c, ws := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "1 acks inside: 1 in 10.2s–16s: impossible by broker1 at 12s")
+	if ws[0].AcksInside != 1 || ws[0].Acks[0].ID != "impossible" || ws[0].Acks[0].Broker != "broker1" {
+		t.Fatalf("window %+v", ws[0])
+	}
+}
+
+func TestQuorum_TrafficMustResumeInTime(t *testing.T) {
+	t.Run("late", func(t *testing.T) {
+		spec := zkQuorum
+		spec.Resume = time.Second
+		c, _ := QuorumCheck(zkOutage(18.1).run, &spec)
+		wantStatus(t, c, Fail)
+		wantDetail(t, c, "acknowledged traffic did not resume within 1s after quorum returned at 16s (first ack b-0 2.1 s later)")
+	})
+	t.Run("never", func(t *testing.T) {
+		spec := zkQuorum
+		spec.Resume = 10 * time.Second
+		c, _ := QuorumCheck(zkOutage(0).run, &spec)
+		wantStatus(t, c, Fail)
+		wantDetail(t, c, "did not resume within 10s after quorum returned at 16s (none before 40s)")
+	})
+	t.Run("producer stopped before the bound ran out", func(t *testing.T) {
+		c, _ := QuorumCheck(zkOutage(0).run, &zkQuorum)
+		wantStatus(t, c, Pass)
+		wantDetail(t, c, "resume not judged after quorum returned at 16s: no ack before the producer stopped at 40s, 24.0 s later, short of the 30s bound")
+	})
+	t.Run("no bound", func(t *testing.T) {
+		spec := zkQuorum
+		spec.Resume = 0
+		c, _ := QuorumCheck(zkOutage(0).run, &spec)
+		wantStatus(t, c, Pass)
+	})
+}
+
+// The probe still sees every server running; the partition alone takes
+// quorum away, from its start event to its end event.
+func TestQuorum_PartitionedMembersAreUnavailable(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 30, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.event(history.Event{Time: at(10), Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1,
+		Action: "partition", Target: "minority", Nodes: []string{"broker1", "zk1", "zk2"}})
+	s.event(history.Event{Time: at(15), Type: history.FaultEvent, Phase: history.PhaseEnd, Step: 1,
+		Action: "partition", Target: "minority", Nodes: []string{"broker1", "zk1", "zk2"}})
+	s.ackBy("during", "broker2", 12)
+	s.ackBy("after", "broker2", 16)
+	s.runEnd(30)
+
+	c, ws := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "10s–15s without zk1, zk2", "during by broker2 at 12s")
+	if len(ws) != 1 || ws[0].ResumeMS != 1000 {
+		t.Fatalf("windows %+v", ws)
+	}
+}
+
+func TestQuorum_StillWithoutQuorumAtTheEnd(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 9, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.ticks(10, 30, "zk1=paused", "zk2=unresponsive", "zk3=looking")
+	s.ackBy("late", "broker1", 25)
+	s.runEnd(31)
+
+	c, ws := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Fail)
+	wantDetail(t, c, "10s–31s", "late by broker1 at 25s", "still without quorum")
+	if len(ws) != 1 || !ws[0].Open {
+		t.Fatalf("windows %+v", ws)
+	}
+}
+
+func TestQuorum_NotApplicableOrUnknown(t *testing.T) {
+	s := zkOutage(18.1)
+
+	res := Analyze(s.run, Config{QuorumBlocking: true})
+	c := check(t, res, QuorumBlocking)
+	wantStatus(t, c, NotApplicable)
+	wantDetail(t, c, "profile has no quorum")
+
+	c, _ = QuorumCheck(s.run, &QuorumSpec{Members: []string{"etcd1", "etcd2", "etcd3"}, Size: 2})
+	wantStatus(t, c, Unknown)
+}

@@ -1,0 +1,110 @@
+package scenario
+
+import (
+	"bytes"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The YAML shape of a File, in documentation order. Durations are strings
+// in Go syntax, as the format wants them.
+type (
+	yamlFile struct {
+		Name        string       `yaml:"name"`
+		Description string       `yaml:"description"`
+		Profiles    []string     `yaml:"profiles,flow"`
+		Seed        int64        `yaml:"seed,omitempty"`
+		Workload    yamlWorkload `yaml:"workload"`
+		Timeline    []yamlStep   `yaml:"timeline,omitempty"`
+		Expect      yamlExpect   `yaml:"expect"`
+	}
+	yamlWorkload struct {
+		Duration      string `yaml:"duration"`
+		Rate          int    `yaml:"rate"`
+		InFlight      int    `yaml:"in-flight"`
+		MessageSize   int    `yaml:"message-size"`
+		Persistent    bool   `yaml:"persistent"`
+		ConsumerDelay string `yaml:"consumer-delay"`
+		ConsumerRate  int    `yaml:"consumer-rate"`
+		DrainQuiet    string `yaml:"drain-quiet"`
+	}
+	yamlStep struct {
+		At       string `yaml:"at"`
+		Action   string `yaml:"action"`
+		Target   string `yaml:"target,omitempty"`
+		Duration string `yaml:"duration,omitempty"`
+	}
+	yamlExpect struct {
+		NoLoss           bool     `yaml:"no-loss"`
+		SingleMaster     bool     `yaml:"single-master"`
+		SplitBrainAcks   bool     `yaml:"split-brain-acks"`
+		QuorumBlocking   bool     `yaml:"quorum-blocking"`
+		QuorumResume     string   `yaml:"quorum-resume"`
+		MaxFailover      string   `yaml:"max-failover"`
+		MaxUnavailable   string   `yaml:"max-unavailable"`
+		RejoinAsSlave    string   `yaml:"rejoin-as-slave"`
+		RejoinAsFollower string   `yaml:"rejoin-as-follower"`
+		Duplicates       string   `yaml:"duplicates"`
+		Failures         []string `yaml:"failures,flow,omitempty"`
+		Findings         string   `yaml:"findings,omitempty"`
+	}
+)
+
+// YAML renders f as a scenario file, every field written out, that Parse
+// reads back to the same File (but for Path and the steps' Line). Steps
+// are written one per line: - {at: 10s, action: kill, target: master}.
+func (f *File) YAML() []byte {
+	w, x := f.Workload, f.Expect
+	doc := yamlFile{
+		Name:        f.Name,
+		Description: f.Description,
+		Profiles:    f.Profiles,
+		Seed:        f.Seed,
+		Workload: yamlWorkload{
+			Duration: dur(w.Duration), Rate: w.Rate, InFlight: w.InFlight, MessageSize: w.MessageSize,
+			Persistent: w.Persistent, ConsumerDelay: dur(w.ConsumerDelay), ConsumerRate: w.ConsumerRate,
+			DrainQuiet: dur(w.DrainQuiet),
+		},
+		Expect: yamlExpect{
+			NoLoss: x.NoLoss, SingleMaster: x.SingleMaster, SplitBrainAcks: x.SplitBrainAcks,
+			QuorumBlocking: x.QuorumBlocking, QuorumResume: dur(x.QuorumResume),
+			MaxFailover: dur(x.MaxFailover), MaxUnavailable: dur(x.MaxUnavailable),
+			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
+			Duplicates: "report", Failures: x.Failures, Findings: x.Findings,
+		},
+	}
+	if x.FailOnDuplicates {
+		doc.Expect.Duplicates = "fail"
+	}
+	for _, s := range f.Timeline {
+		st := yamlStep{At: dur(s.At), Action: s.Action, Target: s.Target}
+		if s.Duration > 0 {
+			st.Duration = dur(s.Duration)
+		}
+		doc.Timeline = append(doc.Timeline, st)
+	}
+
+	var root yaml.Node
+	if err := root.Encode(doc); err != nil {
+		panic("scenario: encode " + f.Name + ": " + err.Error()) // plain data: cannot fail
+	}
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		if root.Content[i].Value == "timeline" {
+			for _, step := range root.Content[i+1].Content {
+				step.Style = yaml.FlowStyle
+			}
+		}
+	}
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&root); err != nil {
+		panic("scenario: render " + f.Name + ": " + err.Error())
+	}
+	enc.Close()
+	return b.Bytes()
+}
+
+// dur writes a duration the way the format reads it; zero is "0s".
+func dur(d time.Duration) string { return d.String() }
