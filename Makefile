@@ -13,7 +13,7 @@ SCENARIOS ?= scenarios/
 # The whole suite (unit tests + every scenario in $(SCENARIOS)) must fit CI's hour.
 TEST_TIMEOUT ?= 55m
 
-.PHONY: all chaos test unit scenarios images bench docker-clean vet
+.PHONY: all chaos test unit scenarios images bench docker-clean vet chromium screenshots
 
 all: test
 
@@ -54,3 +54,11 @@ docker-clean:
 	-docker rm -f $$(docker ps -aq --filter label=amqha=true) 2>/dev/null
 	-docker network rm $$(docker network ls -q --filter label=amqha=true) 2>/dev/null
 	-docker volume rm -f $$(docker volume ls -q --filter label=amqha=true) 2>/dev/null
+
+# Headless Chromium from Debian, to review the HTML reports as pictures.
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# PNGs of reports/latest, failing on any console message or network request.
+screenshots: chromium
+	harness/report/screenshot.sh reports/latest

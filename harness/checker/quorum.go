@@ -134,8 +134,8 @@ func partitionEnd(later []history.Event, e history.Event) (time.Time, bool) {
 // producer runs: a window followed by another, or by the producer's end,
 // sooner than spec.Resume without an ack is noted, not failed.
 //
-// NotApplicable with a nil spec (the profile has no quorum); Unknown when
-// no member has a role sample. The windows are returned as evidence, with
+// NotApplicable with a nil spec or a Size of 0 (the profile has no
+// quorum); Unknown without members, or when no member has a role sample. The windows are returned as evidence, with
 // the acks inside them capped at 100 in all.
 func QuorumCheck(run history.Run, spec *QuorumSpec) (CheckResult, []QuorumWindow) {
 	return quorumCheck(run, roleSamples(run.Events), acksByTime(run.Ops), spec)
@@ -143,9 +143,14 @@ func QuorumCheck(run history.Run, spec *QuorumSpec) (CheckResult, []QuorumWindow
 
 func quorumCheck(run history.Run, samples []history.Event, acks []ack, spec *QuorumSpec) (CheckResult, []QuorumWindow) {
 	c := CheckResult{Name: QuorumBlocking}
-	if spec == nil || len(spec.Members) == 0 || spec.Size <= 0 {
+	switch {
+	case spec == nil || spec.Size <= 0:
 		c.Status = NotApplicable
 		c.Detail = "profile has no quorum"
+		return c, nil
+	case len(spec.Members) == 0:
+		c.Status = Unknown
+		c.Detail = fmt.Sprintf("the profile has a quorum of %d, but its members are unknown (no role samples of them?)", spec.Size)
 		return c, nil
 	}
 	members := slices.Sorted(slices.Values(spec.Members))
@@ -296,4 +301,19 @@ func quoteAcks(acks []AckRef, n int, base time.Time) string {
 // seconds formats d as "2.1 s", the way the quorum detail reads.
 func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
+// SampledNodes lists, sorted, the distinct nodes whose name starts with
+// prefix and that have at least one role sample, e.g. the ZooKeeper
+// servers of a run: a way to name a profile's quorum members from the run
+// itself, so that a saved run can be judged again without its cluster.
+func SampledNodes(events []history.Event, prefix string) []string {
+	var out []string
+	for _, e := range events {
+		if e.Type == history.RoleEvent && strings.HasPrefix(e.Node, prefix) && !slices.Contains(out, e.Node) {
+			out = append(out, e.Node)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -1,6 +1,7 @@
 package checker
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -136,4 +137,19 @@ func TestQuorum_NotApplicableOrUnknown(t *testing.T) {
 
 	c, _ = QuorumCheck(s.run, &QuorumSpec{Members: []string{"etcd1", "etcd2", "etcd3"}, Size: 2})
 	wantStatus(t, c, Unknown)
+
+	c, _ = QuorumCheck(s.run, &QuorumSpec{Size: 2})
+	wantStatus(t, c, Unknown)
+	wantDetail(t, c, "members are unknown")
+}
+
+func TestSampledNodes_NamesTheQuorumFromTheRun(t *testing.T) {
+	s := zkOutage(18.1)
+	s.tick(41, "broker1=master")
+
+	got := SampledNodes(s.run.Events, "zk")
+
+	if strings.Join(got, ",") != "zk1,zk2,zk3" {
+		t.Fatalf("got %v", got)
+	}
 }
