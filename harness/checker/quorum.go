@@ -135,8 +135,9 @@ func partitionEnd(later []history.Event, e history.Event) (time.Time, bool) {
 // sooner than spec.Resume without an ack is noted, not failed.
 //
 // NotApplicable with a nil spec or a Size of 0 (the profile has no
-// quorum); Unknown without members, or when no member has a role sample. The windows are returned as evidence, with
-// the acks inside them capped at 100 in all.
+// quorum); Unknown without members, or when no member has a role sample.
+// The windows are returned as evidence, with the acks inside them capped
+// at 100 in all.
 func QuorumCheck(run history.Run, spec *QuorumSpec) (CheckResult, []QuorumWindow) {
 	return quorumCheck(run, roleSamples(run.Events), acksByTime(run.Ops), spec)
 }

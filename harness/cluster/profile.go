@@ -27,6 +27,8 @@ type Profile struct {
 	// Quorum is the number of nodes that must be up for writes; zero
 	// means the profile has no quorum (a shared store has none).
 	Quorum int
+	// QuorumMembers is the name prefix of the voting nodes (zk, pg).
+	QuorumMembers string
 	// SlaveLog matches the log line a broker writes when it waits as a slave.
 	SlaveLog *regexp.Regexp
 	// LockInterval is how often a slave retries the store's lock.

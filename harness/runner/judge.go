@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
@@ -13,17 +14,34 @@ import (
 	"github.com/amqha/amqha/harness/scenario"
 )
 
-// CheckConfig turns a scenario's expectations into the checker's thresholds.
+// CheckConfig turns a scenario's expectations into the checker's
+// thresholds. The quorum depends on the profile: Judge adds it.
 func CheckConfig(f *scenario.File) checker.Config {
 	e := f.Expect
 	return checker.Config{MaxFailover: e.MaxFailover, RejoinWithin: e.RejoinWithin,
-		FailOnDuplicates: e.FailOnDuplicates, SingleMaster: e.SingleMaster, NoLoss: e.NoLoss}
+		FailOnDuplicates: e.FailOnDuplicates, SingleMaster: e.SingleMaster, NoLoss: e.NoLoss,
+		SplitBrainAcks: e.SplitBrainAcks, Availability: true, MaxUnavailable: e.MaxUnavailable,
+		QuorumBlocking: e.QuorumBlocking, RejoinFollowerWithin: e.RejoinFollowerWithin}
+}
+
+// quorumSpec is the profile's write quorum for the quorum-blocking check,
+// or nil for a profile without one (the check then reports n/a).
+func quorumSpec(profile string, run history.Run, resume time.Duration) *checker.QuorumSpec {
+	p, err := cluster.LookupProfile(profile)
+	if err != nil || p.Quorum == 0 {
+		return nil
+	}
+	return &checker.QuorumSpec{Members: checker.SampledNodes(run.Events, p.QuorumMembers), Size: p.Quorum, Resume: resume}
 }
 
 // Judge runs the checks over a recorded run and applies the scenario's
 // expected failures.
 func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, error) {
-	res := checker.Analyze(run, CheckConfig(f))
+	cfg := CheckConfig(f)
+	if cfg.QuorumBlocking {
+		cfg.Quorum = quorumSpec(profile, run, f.Expect.QuorumResume)
+	}
+	res := checker.Analyze(run, cfg)
 	res.Scenario, res.Profile = f.Name, profile
 	if err := checker.Judge(&res, f.Expect.Failures); err != nil {
 		return res, fmt.Errorf("%s: expect.failures: %w", f.Path, err)
