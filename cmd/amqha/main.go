@@ -4,6 +4,7 @@
 //	amqha run [--out DIR] [--profile NAME] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
 //	amqha validate FILE|DIR...                            parse and validate, no Docker
 //	amqha check DIR                                       re-judge a saved run, offline
+//	amqha explore [--seed N] [--profile P] [--duration D]  a random, reproducible fault schedule
 //	amqha sweep                                           remove what dead amqha processes left
 package main
 
@@ -14,10 +15,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/amqha/amqha/harness/cluster"
 	"github.com/amqha/amqha/harness/runner"
+	"github.com/amqha/amqha/harness/scenario"
 )
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -26,6 +29,7 @@ const usage = `usage:
   amqha run [--out DIR] [--profile NAME] FILE|DIR...
   amqha validate FILE|DIR...
   amqha check DIR
+  amqha explore [--seed N] [--profile NAME] [--duration D] [--out DIR]
   amqha sweep       remove containers, networks and volumes left by dead amqha processes`
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdCheck(args[1:], stdout, stderr)
 	case "sweep":
 		return cmdSweep(stderr)
+	case "explore":
+		return cmdExplore(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return runner.ExitPass
@@ -58,12 +64,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return runner.ExitBadInput
 	}
-	plan, err := runner.Plan(fs.Args(), *profile)
+	return runPlan(fs.Args(), *profile, *out, stdout, stderr)
+}
+
+func runPlan(files []string, profile, out string, stdout, stderr io.Writer) int {
+	plan, err := runner.Plan(files, profile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return runner.ExitBadInput
 	}
-	s, code := runner.NewSession(context.Background(), *out, stdout)
+	s, code := runner.NewSession(context.Background(), out, stdout)
 	if s == nil {
 		return code
 	}
@@ -126,4 +136,36 @@ func cmdSweep(stderr io.Writer) int {
 		return runner.ExitBadInput
 	}
 	return runner.ExitPass
+}
+
+func cmdExplore(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	seed := fs.Int64("seed", 0, "schedule seed (default: from the clock, printed)")
+	profile := fs.String("profile", "shared-kahadb", "profile to explore")
+	duration := fs.Duration("duration", 2*time.Minute, "workload duration")
+	out := fs.String("out", "reports", "folder for the run's reports")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return runner.ExitBadInput
+	}
+	if *seed == 0 {
+		*seed = time.Now().UnixNano() % 1_000_000_000
+	}
+	targets, err := runner.ExploreTargets(*profile)
+	if err != nil {
+		fmt.Fprintln(stderr, "amqha explore:", err)
+		return runner.ExitBadInput
+	}
+	f := scenario.Explore(*seed, *profile, *duration, targets)
+	path := filepath.Join(*out, f.Name+".yaml")
+	if err := os.MkdirAll(*out, 0o755); err == nil {
+		err = os.WriteFile(path, f.YAML(), 0o644)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "amqha explore:", err)
+		return runner.ExitBadInput
+	}
+	fmt.Fprintf(stdout, "seed %d; reproduce with: amqha explore --seed %d --profile %s --duration %s\nschedule: %s\n",
+		*seed, *seed, *profile, *duration, path)
+	return runPlan([]string{path}, "", *out, stdout, stderr)
 }

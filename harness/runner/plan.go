@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/cluster"
 	"github.com/amqha/amqha/harness/history"
 	"github.com/amqha/amqha/harness/report"
 	"github.com/amqha/amqha/harness/scenario"
@@ -85,4 +86,23 @@ func PrintSummary(w io.Writer, res checker.Result, dir string) {
 	for _, m := range Mismatches(res) {
 		fmt.Fprintln(w, m)
 	}
+}
+
+// ExploreTargets lists the targets a random schedule may hit on profile.
+func ExploreTargets(profile string) ([]string, error) {
+	p, err := cluster.LookupProfile(profile)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	if p.Has(cluster.KindBroker) {
+		out = append(out, "master", "slave")
+	}
+	if p.Has(cluster.KindZK) {
+		out = append(out, "zk:leader", "zk:follower")
+	}
+	for i := 1; i <= 3; i++ {
+		out = append(out, fmt.Sprintf("node:%d", i))
+	}
+	return out, nil
 }

@@ -71,6 +71,9 @@ func NewSession(parent context.Context, root string, out io.Writer) (*Session, i
 func (s *Session) onInterrupt() {
 	sig := make(chan os.Signal, 1)
 	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	// A closed stdout (amqha run | head) must not kill the run mid-fault:
+	// with SIGPIPE notified, writes fail and the run still cleans up.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	go func() {
 		got := <-sig
 		s.Abort(got.String(), ExitInterrupted)
