@@ -1,0 +1,174 @@
+package workload
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/amqha/amqha/harness/history"
+	"github.com/go-stomp/stomp/v3/frame"
+)
+
+// peer is a scripted STOMP server: it answers CONNECT, then hands every
+// SEND to onSend, which decides the reply. It stands in for a broker so
+// that the producer's bookkeeping can be tested without Docker.
+type peer struct {
+	ln     net.Listener
+	onSend func(w *frame.Writer, f *frame.Frame, n int) (keep bool)
+}
+
+func newPeer(t *testing.T, onSend func(w *frame.Writer, f *frame.Frame, n int) bool) *peer {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &peer{ln: ln, onSend: onSend}
+	t.Cleanup(func() { ln.Close() })
+	go p.serve()
+	return p
+}
+
+func (p *peer) serve() {
+	sends := 0
+	for {
+		conn, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			defer conn.Close()
+			r, w := frame.NewReader(conn), frame.NewWriter(conn)
+			for {
+				f, err := r.Read()
+				if err != nil {
+					return
+				}
+				if f == nil {
+					continue
+				}
+				switch f.Command {
+				case frame.CONNECT:
+					_ = w.Write(frame.New(frame.CONNECTED, frame.Version, "1.2"))
+				case frame.SEND:
+					sends++
+					if !p.onSend(w, f, sends) {
+						return
+					}
+				}
+			}
+		}()
+	}
+}
+
+func (p *peer) endpoints() Endpoints {
+	return func(context.Context) []Endpoint { return []Endpoint{{Broker: "fake", Addr: p.ln.Addr().String()}} }
+}
+
+func runProducer(t *testing.T, p *peer, d time.Duration) map[string]history.Op {
+	t.Helper()
+	rec := history.NewRecorder()
+	cfg := Config{Queue: "q", Duration: d, Rate: 200, InFlight: 4, MessageSize: 32, Persistent: true, SendTimeout: time.Second}
+	_ = NewProducer(cfg, rec, p.endpoints()).Run(context.Background())
+	final := map[string]history.Op{}
+	for _, op := range rec.Snapshot().Ops {
+		if op.Type != history.Invoke {
+			if prev, dup := final[op.ID]; dup {
+				t.Fatalf("%s completed twice: %v then %v", op.ID, prev.Type, op.Type)
+			}
+			final[op.ID] = op
+		}
+	}
+	return final
+}
+
+func TestProducerRecordsReceiptsAsOK(t *testing.T) {
+	p := newPeer(t, func(w *frame.Writer, f *frame.Frame, _ int) bool {
+		return w.Write(frame.New(frame.RECEIPT, frame.ReceiptId, f.Header.Get(frame.Receipt))) == nil
+	})
+
+	final := runProducer(t, p, 300*time.Millisecond)
+
+	if len(final) == 0 {
+		t.Fatal("nothing was sent")
+	}
+	for id, op := range final {
+		if op.Type != history.OK || op.Broker != "fake" {
+			t.Fatalf("%s: %+v, want ok from fake", id, op)
+		}
+	}
+}
+
+// An ERROR frame that names the send's receipt means the broker refused
+// it: fail, not info.
+func TestProducerRecordsAnErrorForItsReceiptAsFail(t *testing.T) {
+	p := newPeer(t, func(w *frame.Writer, f *frame.Frame, n int) bool {
+		id := f.Header.Get(frame.Receipt)
+		if n == 3 {
+			return w.Write(frame.New(frame.ERROR, frame.ReceiptId, id, frame.Message, "store full")) == nil
+		}
+		return w.Write(frame.New(frame.RECEIPT, frame.ReceiptId, id)) == nil
+	})
+
+	final := runProducer(t, p, 300*time.Millisecond)
+
+	if op := final["m0000003"]; op.Type != history.Fail || !strings.Contains(op.Error, "store full") {
+		t.Fatalf("m0000003: %+v, want fail with the broker's message", op)
+	}
+}
+
+// A connection lost with sends awaiting receipts leaves their outcome
+// unknown: info, never fail, and the producer carries on with a resend
+// that names the send it retries.
+func TestProducerRecordsSendsInFlightAtAConnectionLossAsInfo(t *testing.T) {
+	p := newPeer(t, func(w *frame.Writer, f *frame.Frame, n int) bool {
+		if n == 5 {
+			return false // the broker dies holding m0000005
+		}
+		return w.Write(frame.New(frame.RECEIPT, frame.ReceiptId, f.Header.Get(frame.Receipt))) == nil
+	})
+	rec := history.NewRecorder()
+	cfg := Config{Queue: "q", Duration: 500 * time.Millisecond, Rate: 100, InFlight: 1, MessageSize: 32, Persistent: true, SendTimeout: time.Second}
+
+	_ = NewProducer(cfg, rec, p.endpoints()).Run(context.Background())
+
+	var lost, retry history.Op
+	for _, op := range rec.Snapshot().Ops {
+		if op.ID == "m0000005" && op.Type != history.Invoke {
+			lost = op
+		}
+		if op.RetryOf == "m0000005" {
+			retry = op
+		}
+	}
+	if lost.Type != history.Info {
+		t.Fatalf("m0000005 completed as %q, want info", lost.Type)
+	}
+	if retry.ID == "" {
+		t.Fatal("the unknown send was never retried as a new operation")
+	}
+}
+
+// A broker that stops answering but keeps the socket open (a frozen one)
+// must not hang the producer: the send times out as info.
+func TestProducerTimesOutASilentBroker(t *testing.T) {
+	p := newPeer(t, func(w *frame.Writer, f *frame.Frame, n int) bool {
+		if n >= 2 {
+			time.Sleep(3 * time.Second)
+			return true
+		}
+		return w.Write(frame.New(frame.RECEIPT, frame.ReceiptId, f.Header.Get(frame.Receipt))) == nil
+	})
+	start := time.Now()
+
+	final := runProducer(t, p, 200*time.Millisecond)
+
+	if time.Since(start) > 8*time.Second {
+		t.Fatalf("producer hung for %s", time.Since(start))
+	}
+	if op := final["m0000002"]; op.Type != history.Info {
+		t.Fatalf("m0000002: %+v, want info after the receipt timeout", op)
+	}
+}
