@@ -105,10 +105,10 @@ func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
 	if err := Sweep(ctx); err != nil {
 		o.progress(fmt.Sprintf("sweeping leftovers of earlier runs: %v", err))
 	}
+	c.roles = newRoleTracker(o.recorder)
 	if err := c.start(ctx); err != nil {
 		return c, err
 	}
-	c.roles = startRoleTracker(c, o.recorder)
 	return c, nil
 }
 

@@ -101,7 +101,11 @@ func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
 	if err != nil {
 		return n, fmt.Errorf("start %s: %w", s.name, err)
 	}
-	return n, n.afterStart(ctx, time.Time{})
+	if err := n.afterStart(ctx, time.Time{}); err != nil {
+		return n, err
+	}
+	c.roles.track(n)
+	return n, nil
 }
 
 func file(path string, data []byte, mode int64) testcontainers.ContainerFile {

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"text/template"
 	"time"
 )
@@ -56,6 +57,64 @@ var Profiles = map[string]Profile{
 		broker:       renderKahaDB,
 		sharedStore:  true,
 	},
+	"jdbc": {
+		Name:         "jdbc",
+		Kinds:        []Kind{KindBroker, KindDB},
+		SlaveLog:     regexp.MustCompile(`attempting to acquire exclusive lease`),
+		LockInterval: jdbcLease,
+		broker:       renderJDBC,
+		services:     func(ctx context.Context, c *Cluster) error { return c.startPostgres(ctx) },
+	},
+	"zookeeper": {
+		Name:          "zookeeper",
+		Kinds:         []Kind{KindZK},
+		Quorum:        2,
+		QuorumMembers: "zk",
+		noBrokers:     true,
+		services:      func(ctx context.Context, c *Cluster) error { return c.startEnsemble(ctx, 3, true) },
+	},
+	"replicated": {
+		Name:          "replicated",
+		Kinds:         []Kind{KindBroker, KindDB, KindZK},
+		Quorum:        2,
+		QuorumMembers: "pg",
+		SlaveLog:      regexp.MustCompile(`attempting to acquire exclusive lease`),
+		LockInterval:  jdbcLease,
+		broker:        renderReplicated,
+		services: func(ctx context.Context, c *Cluster) error {
+			if err := c.startEnsemble(ctx, 3, false); err != nil {
+				return err
+			}
+			return c.startPatroni(ctx, 3)
+		},
+	},
+}
+
+// The JDBC lease: a slave polls, and a master's lease lasts, jdbcLease; the
+// master renews every jdbcKeepAlive, which must be shorter, and with the
+// lease IO handler at least 3 s shorter.
+const (
+	jdbcLease     = 5 * time.Second
+	jdbcKeepAlive = 2 * time.Second
+)
+
+func renderJDBC(c *Cluster, name string) ([]byte, error) {
+	return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBHost": "db",
+		"LeaseMillis": jdbcLease.Milliseconds(), "KeepAliveMillis": jdbcKeepAlive.Milliseconds(),
+		"LeaseIOHandler": true})
+}
+
+// renderReplicated points every broker at all three databases: pgjdbc's
+// targetServerType=primary finds whichever Patroni has promoted.
+func renderReplicated(c *Cluster, name string) ([]byte, error) {
+	hosts := make([]string, len(c.Databases))
+	for i, d := range c.Databases {
+		hosts[i] = d.Name + ":5432"
+	}
+	url := "jdbc:postgresql://" + strings.Join(hosts, ",") +
+		"/activemq?targetServerType=primary&connectTimeout=2&socketTimeout=30&hostRecheckSeconds=2&tcpKeepAlive=true"
+	return render("replicated.xml.tmpl", map[string]any{"BrokerName": name, "JDBCURL": url,
+		"LeaseMillis": jdbcLease.Milliseconds(), "KeepAliveMillis": jdbcKeepAlive.Milliseconds()})
 }
 
 // profileNames lists the supported profiles in a stable order.

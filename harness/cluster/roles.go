@@ -20,23 +20,27 @@ const (
 )
 
 type roleTracker struct {
+	ctx    context.Context
+	rec    *history.Recorder
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	latest map[string]history.Role
 }
 
-func startRoleTracker(c *Cluster, rec *history.Recorder) *roleTracker {
+func newRoleTracker(rec *history.Recorder) *roleTracker {
 	ctx, cancel := context.WithCancel(context.Background())
-	t := &roleTracker{cancel: cancel, latest: map[string]history.Role{}}
-	for _, n := range c.Nodes() {
-		t.wg.Add(1)
-		go func() {
-			defer t.wg.Done()
-			t.sample(ctx, n, rec)
-		}()
-	}
-	return t
+	return &roleTracker{ctx: ctx, cancel: cancel, rec: rec, latest: map[string]history.Role{}}
+}
+
+// track starts sampling a node as soon as it is up, so that bring-up can
+// wait for roles (a ZooKeeper leader, a Patroni primary) too.
+func (t *roleTracker) track(n *Node) {
+	t.wg.Add(1)
+	go func() {
+		defer t.wg.Done()
+		t.sample(t.ctx, n, t.rec)
+	}()
 }
 
 // sample probes one node every SampleInterval until ctx ends.

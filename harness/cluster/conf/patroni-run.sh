@@ -14,9 +14,12 @@
 # /srv/pg/data already holds a cluster. Patroni then starts it (and runs
 # pg_rewind if it was a diverged old primary); it only bootstraps (initdb or
 # pg_basebackup) into an EMPTY data dir. This script:
-#   * removes a stale postmaster.pid: the PID namespace is new, so the old
-#     postmaster cannot be alive, but its PID may now belong to another
-#     process (e.g. a Patroni thread), which makes postgres refuse to start;
+#   * removes a stale postmaster.pid and the socket lock file
+#     /var/run/postgresql/.s.PGSQL.5432.lock: the PID namespace is new, so the
+#     old postmaster cannot be alive, but its PID may now belong to another
+#     process (e.g. a Patroni thread), and postgres then refuses to start
+#     (seen: FATAL lock file ".s.PGSQL.5432.lock" already exists; Patroni
+#     logged "failed to start postgres" and only succeeded 2.5 s later);
 #   * removes a data dir that has no global/pg_control: that is an
 #     interrupted pg_basebackup (pg_control is sent last), which Patroni
 #     would otherwise try to start instead of cloning again.
@@ -28,6 +31,7 @@ DATA=$PG/data
 install -d -o postgres -g postgres -m 0755 $PG
 # Debian's psql/pg_* default socket dir; lets `docker exec -u postgres pgN psql` work.
 install -d -o postgres -g postgres -m 2775 /var/run/postgresql
+rm -f /var/run/postgresql/.s.PGSQL.*
 
 if [ -d "$DATA" ]; then
   rm -f "$DATA/postmaster.pid"
