@@ -40,9 +40,12 @@ type quorumChange struct {
 }
 
 func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.Time) []QuorumWindow {
+	groups := append([]QuorumSpec{spec}, spec.Also...)
 	member := map[string]bool{}
-	for _, m := range spec.Members {
-		member[m] = true
+	for _, g := range groups {
+		for _, m := range g.Members {
+			member[m] = true
+		}
 	}
 	var changes []quorumChange
 	for _, s := range samples {
@@ -94,7 +97,7 @@ func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.
 			}
 		}
 		gone := lost()
-		switch quorate := len(member)-len(gone) >= spec.Size; {
+		switch quorate := allQuorate(groups, gone); {
 		case !quorate && !open:
 			ws = append(ws, QuorumWindow{From: t, Unavailable: gone, ResumeMS: -1})
 			open = true
@@ -111,6 +114,22 @@ func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.
 		}
 	}
 	return ws
+}
+
+// allQuorate reports whether every group keeps its quorum without gone.
+func allQuorate(groups []QuorumSpec, gone []string) bool {
+	for _, g := range groups {
+		up := 0
+		for _, m := range g.Members {
+			if !slices.Contains(gone, m) {
+				up++
+			}
+		}
+		if up < g.Size {
+			return false
+		}
+	}
+	return true
 }
 
 func partitioning(action string) bool { return action == "partition" || action == "isolate" }

@@ -153,3 +153,25 @@ func TestSampledNodes_NamesTheQuorumFromTheRun(t *testing.T) {
 		t.Fatalf("got %v", got)
 	}
 }
+
+// The replicated profile's writes need both the databases' quorum and the
+// ensemble's: losing two ZooKeeper servers is a loss of quorum even with
+// every database up, and an ack then is a violation.
+func TestQuorum_EveryGroupMustBeQuorate(t *testing.T) {
+	s := &story{}
+	s.runStart(0)
+	s.ticks(0, 10, "pg1=primary", "pg2=replica", "pg3=replica", "zk1=follower", "zk2=follower", "zk3=leader")
+	s.ticks(10.2, 20, "pg1=primary", "pg2=replica", "pg3=replica", "zk1=down", "zk2=down", "zk3=looking")
+	s.steady("a", "broker1", 0, 9.5, 0.5)
+	s.ackBy("during", "broker1", 12)
+	s.drain(20)
+	s.runEnd(21)
+	spec := &QuorumSpec{Members: []string{"pg1", "pg2", "pg3"}, Size: 2,
+		Also: []QuorumSpec{{Members: []string{"zk1", "zk2", "zk3"}, Size: 2}}}
+
+	c, ws := QuorumCheck(s.run, spec)
+
+	if c.Status != Fail || len(ws) != 1 {
+		t.Fatalf("got %s with %d windows (%s), want fail with one no-quorum window", c.Status, len(ws), c.Detail)
+	}
+}

@@ -140,6 +140,10 @@ type QuorumSpec struct {
 	// Resume bounds how long after quorum returns the first send must be
 	// acknowledged; zero disables the bound.
 	Resume time.Duration
+	// Also lists further groups that each need their own quorum, such as
+	// the ZooKeeper ensemble under Patroni's databases: writes need every
+	// group quorate. Only Members and Size of these are used.
+	Also []QuorumSpec
 }
 
 // AckRef names one acknowledged send.

@@ -49,6 +49,9 @@ func (n *Node) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if n.Running() {
+		return nil // starting a running node is a no-op, as `start all` needs
+	}
 	since := time.Now()
 	if _, err := cli.ContainerStart(ctx, n.ContainerID(), client.ContainerStartOptions{}); err != nil {
 		return fmt.Errorf("start %s: %w", n.Name, err)

@@ -30,6 +30,9 @@ type Profile struct {
 	Quorum int
 	// QuorumMembers is the name prefix of the voting nodes (zk, pg).
 	QuorumMembers string
+	// QuorumAlso names a second group that needs its own majority: Patroni
+	// demotes its primary when the ZooKeeper ensemble loses quorum.
+	QuorumAlso string
 	// SlaveLog matches the log line a broker writes when it waits as a slave.
 	SlaveLog *regexp.Regexp
 	// LockInterval is how often a slave retries the store's lock.
@@ -78,6 +81,7 @@ var Profiles = map[string]Profile{
 		Kinds:         []Kind{KindBroker, KindDB, KindZK},
 		Quorum:        2,
 		QuorumMembers: "pg",
+		QuorumAlso:    "zk",
 		SlaveLog:      regexp.MustCompile(`attempting to acquire exclusive lease`),
 		LockInterval:  jdbcLease,
 		broker:        renderReplicated,

@@ -18,7 +18,7 @@ func BenchmarkClusterReady(b *testing.B) {
 				start := time.Now()
 				c, err := Run(ctx, WithImage(docker.Image()), WithProfile(name), WithLogDir(b.TempDir()))
 				if err == nil {
-					_, err = c.firstLeader(ctx, time.Minute)
+					_, err = c.FirstLeader(ctx, time.Minute)
 				}
 				b.ReportMetric(time.Since(start).Seconds(), "s/ready")
 				if terr := c.Terminate(context.Background()); terr != nil {

@@ -155,9 +155,9 @@ func (c *Cluster) Master(ctx context.Context, timeout time.Duration) (*Node, err
 	return c.waitRole(ctx, c.Brokers, history.Master, timeout)
 }
 
-// firstLeader waits for the profile's system under test to serve: a master
+// FirstLeader waits for the profile's system under test to serve: a master
 // broker, or for a ZooKeeper-only profile an ensemble leader.
-func (c *Cluster) firstLeader(ctx context.Context, timeout time.Duration) (*Node, error) {
+func (c *Cluster) FirstLeader(ctx context.Context, timeout time.Duration) (*Node, error) {
 	if !c.profile.noBrokers {
 		return c.Master(ctx, timeout)
 	}

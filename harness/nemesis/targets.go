@@ -20,8 +20,19 @@ func (n *Nemesis) resolve(ctx context.Context, action, target string) ([]*cluste
 	if err != nil {
 		return nil, err
 	}
+	if action == "start" {
+		// Only the nodes that are down get started, and only they are
+		// recorded: a running master must not count as a rejoining node.
+		var down []*cluster.Node
+		for _, b := range bs {
+			if !b.Running() {
+				down = append(down, b)
+			}
+		}
+		bs = down
+	}
 	if len(bs) == 0 {
-		return nil, fmt.Errorf("target %q matches no broker now", target)
+		return nil, fmt.Errorf("target %q matches no node now", target)
 	}
 	if target != "previous" {
 		n.mu.Lock()

@@ -31,7 +31,12 @@ func quorumSpec(profile string, run history.Run, resume time.Duration) *checker.
 	if err != nil || p.Quorum == 0 {
 		return nil
 	}
-	return &checker.QuorumSpec{Members: checker.SampledNodes(run.Events, p.QuorumMembers), Size: p.Quorum, Resume: resume}
+	spec := &checker.QuorumSpec{Members: checker.SampledNodes(run.Events, p.QuorumMembers), Size: p.Quorum, Resume: resume}
+	if p.QuorumAlso != "" {
+		also := checker.SampledNodes(run.Events, p.QuorumAlso)
+		spec.Also = []checker.QuorumSpec{{Members: also, Size: len(also)/2 + 1}}
+	}
+	return spec
 }
 
 // Judge runs the checks over a recorded run and applies the scenario's

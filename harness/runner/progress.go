@@ -59,8 +59,8 @@ func (p *progress) watch(rec *history.Recorder, c *cluster.Cluster) (stop func()
 func status(rec *history.Recorder, c *cluster.Cluster) string {
 	ok, info, fail, recv := rec.Counts()
 	roles := ""
-	for _, b := range c.Brokers {
-		roles += fmt.Sprintf(" %s=%s", b.Name, c.Role(b))
+	for _, n := range c.Nodes() {
+		roles += fmt.Sprintf(" %s=%s", n.Name, c.Role(n))
 	}
 	return fmt.Sprintf("sent ok=%d info=%d fail=%d delivered=%d |%s", ok, info, fail, recv, roles)
 }

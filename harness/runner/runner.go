@@ -98,7 +98,7 @@ func Run(ctx context.Context, f *scenario.File, profile string, o Options) (*Out
 	if err != nil {
 		return nil, fmt.Errorf("start %s cluster: %w", profile, err)
 	}
-	if _, err := c.Master(ctx, time.Minute); err != nil {
+	if _, err := c.FirstLeader(ctx, time.Minute); err != nil {
 		return nil, fmt.Errorf("waiting for the first master: %w", err)
 	}
 	if err := drive(ctx, f, c, rec, p); err != nil {
@@ -113,20 +113,14 @@ func Run(ctx context.Context, f *scenario.File, profile string, o Options) (*Out
 	return judge(f, profile, dir, rec.Snapshot(), c)
 }
 
-// drive runs producer, consumer and the fault timeline together, then drains.
+// drive runs the workload and the fault timeline together, then drains.
 func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, p *progress) error {
-	cfg := workloadConfig(f)
-	eps := endpoints(c)
-	prod := workload.NewProducer(cfg, rec, eps)
-	cons := workload.NewConsumer(cfg, rec, eps)
-	nem := nemesis.New(c, rec)
-
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	consDone := make(chan error, 1)
-	go func() { consDone <- cons.Run(ctx) }()
+	w := newLoad(ctx, f, c, rec)
+	nem := nemesis.New(c, rec)
 	prodDone := make(chan error, 1)
-	go func() { prodDone <- prod.Run(ctx) }()
+	go func() { prodDone <- w.produce(ctx) }()
 	stopWatch := p.watch(rec, c)
 	defer stopWatch()
 
@@ -140,19 +134,48 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		return timelineErr
 	}
 	rec.Event(history.Event{Type: history.RunEvent, Phase: "drain"})
-	p.line("producer done; draining the queue")
-	cons.Drain()
-	select {
-	case err := <-consDone:
-		if err != nil {
-			return fmt.Errorf("drain: %w", err)
+	p.line("producer done; draining")
+	dctx, dcancel := context.WithTimeout(ctx, drainTimeout)
+	defer dcancel()
+	if err := w.drain(dctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
 		}
-	case <-time.After(drainTimeout):
-		p.line(fmt.Sprintf("drain did not finish within %s; judging what was delivered", drainTimeout))
-		cancel()
-		<-consDone
+		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
-	return ctx.Err()
+	return nil
+}
+
+// load is a workload as the runner drives it: produce while faults run,
+// then drain what is left.
+type load struct {
+	produce func(context.Context) error
+	drain   func(context.Context) error
+}
+
+// newLoad picks the client for the profile: STOMP against brokers, or
+// znode creates against a ZooKeeper-only ensemble. The STOMP consumer
+// starts at once (after its configured delay) and runs until drained.
+func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder) load {
+	cfg := workloadConfig(f)
+	if len(c.Brokers) == 0 {
+		z := workload.NewZK(cfg, rec, endpoints(c.ZooKeepers, cluster.ZKPort))
+		return load{produce: z.Run, drain: z.FinalRead}
+	}
+	eps := endpoints(c.Brokers, cluster.STOMPPort)
+	prod := workload.NewProducer(cfg, rec, eps)
+	cons := workload.NewConsumer(cfg, rec, eps)
+	consDone := make(chan error, 1)
+	go func() { consDone <- cons.Run(ctx) }()
+	return load{produce: prod.Run, drain: func(dctx context.Context) error {
+		cons.Drain()
+		select {
+		case err := <-consDone:
+			return err
+		case <-dctx.Done():
+			return dctx.Err()
+		}
+	}}
 }
 
 func playTimeline(ctx context.Context, f *scenario.File, nem *nemesis.Nemesis, p *progress) error {
@@ -180,11 +203,11 @@ func workloadConfig(f *scenario.File) workload.Config {
 		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet}
 }
 
-func endpoints(c *cluster.Cluster) workload.Endpoints {
+func endpoints(nodes []*cluster.Node, port string) workload.Endpoints {
 	return func(context.Context) []workload.Endpoint {
-		out := make([]workload.Endpoint, 0, len(c.Brokers))
-		for _, b := range c.Brokers {
-			out = append(out, workload.Endpoint{Broker: b.Name, Addr: b.STOMPEndpoint()})
+		out := make([]workload.Endpoint, 0, len(nodes))
+		for _, n := range nodes {
+			out = append(out, workload.Endpoint{Broker: n.Name, Addr: n.Endpoint(port)})
 		}
 		return out
 	}
