@@ -73,6 +73,10 @@ func runPlan(files []string, profile, out string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stderr, err)
 		return runner.ExitBadInput
 	}
+	if err := runner.Preflight(context.Background(), plan); err != nil {
+		fmt.Fprintln(stderr, "amqha:", err)
+		return runner.ExitBadInput
+	}
 	s, code := runner.NewSession(context.Background(), out, stdout)
 	if s == nil {
 		return code

@@ -24,15 +24,20 @@ func (c *Cluster) runBroker(ctx context.Context, idx int) (*Node, error) {
 	if c.profile.sharedStore {
 		mounts = append(mounts, mount.Mount{Type: mount.TypeVolume, Source: c.volume, Target: storeDir})
 	}
+	files := []testcontainers.ContainerFile{
+		file("/srv/amq/run.sh", confFile("broker-run.sh"), 0o755),
+		file("/srv/amq/conf/log4j.properties", confFile("log4j.properties"), 0o644),
+		file("/srv/amq/conf/activemq.xml", xml, 0o644),
+	}
+	if c.profile.BrokerImage != "" {
+		files = files[2:] // the image brings its own entry point and logging
+	}
 	return c.runNode(ctx, nodeSpec{
-		name: name, kind: KindBroker, index: idx, host: idx,
-		entry: "/srv/amq/run.sh",
-		env:   map[string]string{"JAVA_OPTS": c.opts.javaOpts},
-		files: []testcontainers.ContainerFile{
-			file("/srv/amq/run.sh", confFile("broker-run.sh"), 0o755),
-			file("/srv/amq/conf/log4j.properties", confFile("log4j.properties"), 0o644),
-			file("/srv/amq/conf/activemq.xml", xml, 0o644),
-		},
+		image: c.profile.BrokerImage,
+		name:  name, kind: KindBroker, index: idx, host: idx,
+		entry:  "/srv/amq/run.sh",
+		env:    map[string]string{"JAVA_OPTS": c.opts.javaOpts},
+		files:  files,
 		ports:  []string{STOMPPort},
 		mounts: mounts,
 		// A slave never opens its ports, so readiness is either log line.

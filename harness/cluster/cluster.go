@@ -102,6 +102,9 @@ func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
 	if err := CheckImage(ctx, o.image); err != nil {
 		return c, err
 	}
+	if err := c.profile.CheckImage(ctx); err != nil {
+		return c, err
+	}
 	if err := Sweep(ctx); err != nil {
 		o.progress(fmt.Sprintf("sweeping leftovers of earlier runs: %v", err))
 	}

@@ -134,3 +134,21 @@ func wrap(err error, format string, args ...any) error {
 	}
 	return fmt.Errorf(format+": %w", append(args, err)...)
 }
+
+// CheckImage fails with ErrImageMissing and the build command when the
+// profile needs a broker image of its own that is not built; it never
+// falls back to another image.
+func (p Profile) CheckImage(ctx context.Context) error {
+	if p.BrokerImage == "" {
+		return nil
+	}
+	cli, err := Docker(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := cli.ImageInspect(ctx, p.BrokerImage); err != nil {
+		return fmt.Errorf("%w: profile %s needs %s, built from your own ActiveMQ 5.9-5.16 distribution: %s",
+			ErrImageMissing, p.Name, p.BrokerImage, LevelDBBuild)
+	}
+	return nil
+}

@@ -61,6 +61,7 @@ type Node struct {
 
 // nodeSpec is how to start one node's container.
 type nodeSpec struct {
+	image       string // default: the cluster's node image
 	name, entry string
 	kind        Kind
 	index, host int
@@ -79,7 +80,11 @@ const loopback = "127.0.0.1"
 // caller can register cleanup for a container that never got ready.
 func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
 	n := &Node{Name: s.name, Kind: s.kind, Index: s.index, Host: s.host, cluster: c, spec: s}
-	ctr, err := testcontainers.Run(ctx, c.opts.image,
+	image := c.opts.image
+	if s.image != "" {
+		image = s.image
+	}
+	ctr, err := testcontainers.Run(ctx, image,
 		testcontainers.WithName(fmt.Sprintf("amqha-%s-%s", c.RunID, s.name)),
 		testcontainers.WithLabels(c.labels),
 		testcontainers.WithEntrypoint("/bin/sh", s.entry),

@@ -46,6 +46,10 @@ type Profile struct {
 	sharedStore bool
 	// noBrokers is set for profiles whose system under test is not ActiveMQ.
 	noBrokers bool
+	// BrokerImage, when set, is a broker image of its own with its own
+	// entry point (the user-built LevelDB distribution), instead of the
+	// node image and Debian's ActiveMQ.
+	BrokerImage string
 }
 
 const storeDir = "/srv/shared"
@@ -92,6 +96,28 @@ var Profiles = map[string]Profile{
 			return c.startPatroni(ctx, 3)
 		},
 	},
+	"leveldb": {
+		Name:          "leveldb",
+		Kinds:         []Kind{KindBroker, KindZK},
+		Quorum:        2,
+		QuorumMembers: "broker",
+		SlaveLog:      regexp.MustCompile(`Attaching to master|Slave started|Not enough cluster members`),
+		BrokerImage:   LevelDBImage,
+		broker:        renderLevelDB,
+		services:      func(ctx context.Context, c *Cluster) error { return c.startEnsemble(ctx, 3, true) },
+	},
+}
+
+// LevelDBImage is the image docker/activemq-leveldb/build.sh makes from a
+// user-supplied ActiveMQ 5.9-5.16 distribution.
+const LevelDBImage = "amqha.local/activemq-leveldb:latest"
+
+// LevelDBBuild is the command that builds LevelDBImage.
+const LevelDBBuild = "docker/activemq-leveldb/build.sh apache-activemq-5.16.x-bin.tar.gz [jdk-linux-x64.tar.gz]"
+
+// renderLevelDB renders the seed's <replicatedLevelDB replicas="3" .../>.
+func renderLevelDB(c *Cluster, name string) ([]byte, error) {
+	return render("leveldb.xml.tmpl", map[string]any{"ZKAddress": c.zkHosts(), "Hostname": name})
 }
 
 // The JDBC lease: a slave polls, and a master's lease lasts, jdbcLease; the

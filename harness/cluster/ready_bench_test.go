@@ -14,6 +14,9 @@ func BenchmarkClusterReady(b *testing.B) {
 	for _, name := range profileNames() {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
+			if err := Profiles[name].CheckImage(ctx); err != nil {
+				b.Skipf("not measured: %v", err)
+			}
 			for b.Loop() {
 				start := time.Now()
 				c, err := Run(ctx, WithImage(docker.Image()), WithProfile(name), WithLogDir(b.TempDir()))

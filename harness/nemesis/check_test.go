@@ -42,4 +42,7 @@ func TestDelayIsRefusedExactlyWhenNetemIsMissing(t *testing.T) {
 	if err != nil && !strings.Contains(err.Error(), "sch_netem") {
 		t.Fatalf("refusal does not say why: %v", err)
 	}
+	if err := Check(kahadb, "loss", "master"); err != nil {
+		t.Fatalf("loss uses iptables and must not depend on netem: %v", err)
+	}
 }

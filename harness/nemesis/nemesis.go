@@ -35,13 +35,13 @@ func (n *Nemesis) fault(action string) (Fault, error) {
 	case "resume":
 		return resume{}, nil
 	case "partition":
-		return partition{n.c}, nil
+		return partition{c: n.c}, nil
 	case "heal":
 		return heal{n.c}, nil
 	case "delay":
 		return netem{[]string{"delay", "300ms", "100ms"}}, nil
 	case "loss":
-		return netem{[]string{"loss", "20%"}}, nil
+		return partition{c: n.c, probability: "0.2"}, nil
 	}
 	return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
 }
@@ -56,7 +56,7 @@ func Supported(action string) error {
 	if _, err := (&Nemesis{}).fault(action); err != nil {
 		return err
 	}
-	if (action == "delay" || action == "loss") && !netemAvailable() {
+	if action == "delay" && !netemAvailable() {
 		return errNoNetem
 	}
 	return nil

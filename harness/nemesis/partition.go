@@ -15,7 +15,13 @@ import (
 // host's clients still reach the targets: this is a cut between servers
 // (a broker from its database, a ZooKeeper server from its peers), not a
 // cut of the clients, for which pause is the tool.
-type partition struct{ c *cluster.Cluster }
+type partition struct {
+	c *cluster.Cluster
+	// probability, when set, drops only that share of packets: the loss
+	// fault, done with iptables' statistic match because this kernel has
+	// no netem.
+	probability string
+}
 
 // Apply installs DROP rules for every peer address in each target.
 func (p partition) Apply(ctx context.Context, targets []*cluster.Node) error {
@@ -29,17 +35,20 @@ func (p partition) Apply(ctx context.Context, targets []*cluster.Node) error {
 			if err != nil {
 				continue // a peer that is down has no address to cut
 			}
-			errs = append(errs, drop(ctx, t, ip))
+			errs = append(errs, drop(ctx, t, ip, p.probability))
 		}
 	}
 	return errors.Join(errs...)
 }
 
-func drop(ctx context.Context, n *cluster.Node, ip string) error {
-	for _, rule := range [][]string{
-		{"iptables", "-w", "-I", "INPUT", "-s", ip, "-j", "DROP", "-m", "comment", "--comment", "amqha"},
-		{"iptables", "-w", "-I", "OUTPUT", "-d", ip, "-j", "DROP", "-m", "comment", "--comment", "amqha"},
-	} {
+func drop(ctx context.Context, n *cluster.Node, ip, probability string) error {
+	var match []string
+	if probability != "" {
+		match = []string{"-m", "statistic", "--mode", "random", "--probability", probability}
+	}
+	for _, dir := range [][]string{{"INPUT", "-s"}, {"OUTPUT", "-d"}} {
+		rule := append([]string{"iptables", "-w", "-I", dir[0], dir[1], ip}, match...)
+		rule = append(rule, "-j", "DROP", "-m", "comment", "--comment", "amqha")
 		if _, err := n.Exec(ctx, rule...); err != nil {
 			return err
 		}
@@ -73,7 +82,7 @@ func (h heal) Apply(ctx context.Context, _ []*cluster.Node) error {
 	return errors.Join(errs...)
 }
 
-// netem shapes every packet a target sends: a delay or a loss rate.
+// netem delays every packet a target sends.
 type netem struct{ args []string }
 
 // Apply adds the netem qdisc on each target's interface.
@@ -89,7 +98,7 @@ func (n netem) Apply(ctx context.Context, targets []*cluster.Node) error {
 	return errors.Join(errs...)
 }
 
-var errNoNetem = fmt.Errorf("packet delay and loss need the kernel's sch_netem qdisc, which this host's kernel does not have (no /sys/module/sch_netem); these faults are unavailable here")
+var errNoNetem = fmt.Errorf("packet delay needs the kernel's sch_netem qdisc, which this host's kernel does not have (no /sys/module/sch_netem); the delay fault is unavailable here (loss works: it uses iptables)")
 
 // netemAvailable tells whether the shared kernel offers netem: containers
 // cannot load modules, so it must already be there.

@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -105,4 +106,24 @@ func ExploreTargets(profile string) ([]string, error) {
 		out = append(out, fmt.Sprintf("node:%d", i))
 	}
 	return out, nil
+}
+
+// Preflight checks, before any container starts, that every planned
+// profile's images exist; a missing one is bad input, with the command
+// that builds it.
+func Preflight(ctx context.Context, plan []Planned) error {
+	var errs []error
+	seen := map[string]bool{}
+	for _, p := range plan {
+		if seen[p.Profile] {
+			continue
+		}
+		seen[p.Profile] = true
+		prof, err := cluster.LookupProfile(p.Profile)
+		if err == nil {
+			err = prof.CheckImage(ctx)
+		}
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
