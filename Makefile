@@ -1,5 +1,5 @@
 # amqha: two commands on a fresh machine.
-#   make chaos   builds the image and runs the default scenarios, with a summary table and an HTML report
+#   make chaos   builds the image and runs the replicated profile's scenarios, with a summary table and an HTML report
 #   make test    builds the image and passes the test suite (unit tests + real-cluster scenarios)
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
@@ -10,6 +10,8 @@ BIN       := $(CURDIR)/.bin
 GOTESTSUM := $(BIN)/gotestsum
 GOTESTSUM_VERSION := v1.12.3
 SCENARIOS ?= scenarios/
+# make chaos runs the catalogue's scenarios for this profile; CHAOS_PROFILE= runs every profile.
+CHAOS_PROFILE ?= replicated
 # The whole suite (unit tests + every scenario in $(SCENARIOS)) must fit CI's hour.
 TEST_TIMEOUT ?= 55m
 
@@ -23,7 +25,7 @@ images:
 # The sweep after each run removes whatever a crashed or killed harness left.
 chaos: images
 	$(GO) build -o amqha ./cmd/amqha
-	./amqha run --out reports $(SCENARIOS); status=$$?; ./amqha sweep; exit $$status
+	./amqha run --out reports $(if $(CHAOS_PROFILE),--on $(CHAOS_PROFILE)) $(SCENARIOS); status=$$?; ./amqha sweep; exit $$status
 
 test: images unit scenarios
 

@@ -26,7 +26,7 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage:
-  amqha run [--out DIR] [--profile NAME] FILE|DIR...
+  amqha run [--out DIR] [--profile NAME | --on NAME] FILE|DIR...
   amqha validate FILE|DIR...
   amqha check DIR
   amqha explore [--seed N] [--profile NAME] [--duration D] [--out DIR]
@@ -61,17 +61,25 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "reports", "folder for the run's reports")
 	profile := fs.String("profile", "", "run every scenario on this profile instead of the files' own")
+	on := fs.String("on", "", "run only the scenarios that list this profile, only on it")
 	if err := fs.Parse(args); err != nil {
 		return runner.ExitBadInput
 	}
-	return runPlan(fs.Args(), *profile, *out, stdout, stderr)
+	return runPlan(fs.Args(), *profile, *on, *out, stdout, stderr)
 }
 
-func runPlan(files []string, profile, out string, stdout, stderr io.Writer) int {
+func runPlan(files []string, profile, on, out string, stdout, stderr io.Writer) int {
 	plan, err := runner.Plan(files, profile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return runner.ExitBadInput
+	}
+	if on != "" {
+		plan = runner.Only(plan, on)
+		if len(plan) == 0 {
+			fmt.Fprintf(stderr, "amqha: no scenario lists profile %q\n", on)
+			return runner.ExitBadInput
+		}
 	}
 	if err := runner.Preflight(context.Background(), plan); err != nil {
 		fmt.Fprintln(stderr, "amqha:", err)
@@ -171,5 +179,5 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "seed %d; reproduce with: amqha explore --seed %d --profile %s --duration %s\nschedule: %s\n",
 		*seed, *seed, *profile, *duration, path)
-	return runPlan([]string{path}, "", *out, stdout, stderr)
+	return runPlan([]string{path}, "", "", *out, stdout, stderr)
 }

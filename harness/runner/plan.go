@@ -127,3 +127,14 @@ func Preflight(ctx context.Context, plan []Planned) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Only keeps the planned runs on profile.
+func Only(plan []Planned, profile string) []Planned {
+	var out []Planned
+	for _, p := range plan {
+		if p.Profile == profile {
+			out = append(out, p)
+		}
+	}
+	return out
+}
