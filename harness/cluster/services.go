@@ -72,7 +72,7 @@ func (c *Cluster) startPostgres(ctx context.Context) error {
 		entry: "/srv/pg/run.sh",
 		files: []testcontainers.ContainerFile{
 			file("/srv/pg/run.sh", confFile("pg-run.sh"), 0o755),
-			file("/srv/pg/conf/activemq-schema.sql", confFile("pg-activemq-schema.sql"), 0o644),
+			file("/srv/pg/conf/activemq-schema.sql", confFile("activemq-schema.sql"), 0o644),
 		},
 		ports: []string{PGPort},
 		ready: `database system is ready to accept connections`,
@@ -112,7 +112,7 @@ func (c *Cluster) startPatroni(ctx context.Context, n int) error {
 				file("/srv/pg/run.sh", confFile("patroni-run.sh"), 0o755),
 				file("/srv/pg/patroni.yml", yml, 0o644),
 				file("/srv/pg/post-bootstrap.sh", confFile("patroni-post-bootstrap.sh"), 0o755),
-				file("/srv/pg/activemq-schema.sql", confFile("patroni-activemq-schema.sql"), 0o644),
+				file("/srv/pg/activemq-schema.sql", confFile("activemq-schema.sql"), 0o644),
 			},
 			ports: []string{PGPort, PatroniPort},
 			ready: patroniReady.String(),

@@ -10,4 +10,6 @@
 # createTablesOnStartup=false).
 set -eu
 psql -v ON_ERROR_STOP=1 -X -q "$1" -c "CREATE DATABASE activemq"
-psql -v ON_ERROR_STOP=1 -X -q "$1" -f "$(dirname "$0")/activemq-schema.sql"
+# The schema file is shared with the jdbc profile, which loads it into the
+# activemq database directly; here the session switches to it first.
+psql -v ON_ERROR_STOP=1 -X -q "$1" -c '\connect activemq' -f "$(dirname "$0")/activemq-schema.sql"

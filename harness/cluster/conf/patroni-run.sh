@@ -8,7 +8,7 @@
 # Files the harness copies in before start:
 #   /srv/pg/patroni.yml               rendered from patroni.yml.tmpl
 #   /srv/pg/post-bootstrap.sh         patroni-post-bootstrap.sh
-#   /srv/pg/activemq-schema.sql       patroni-activemq-schema.sql
+#   /srv/pg/activemq-schema.sql       activemq-schema.sql (shared with the jdbc profile)
 #
 # Restart safety: a killed container keeps its filesystem, so on a restart
 # /srv/pg/data already holds a cluster. Patroni then starts it (and runs

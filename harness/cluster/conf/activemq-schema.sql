@@ -1,4 +1,4 @@
--- ActiveMQ 5.17.2 JDBC store schema for PostgreSQL 15, applied once by pg-run.sh
+-- ActiveMQ 5.17.2 JDBC store schema for PostgreSQL 15, applied once by pg-run.sh (jdbc) and by Patroni's post_bootstrap (replicated)
 -- to database `activemq` (brokers run with createTablesOnStartup="false").
 --
 -- Source: pg_dump --schema-only --no-owner --no-privileges of the tables that a
