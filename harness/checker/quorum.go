@@ -22,8 +22,8 @@ const quorumGrace = 250 * time.Millisecond
 // unresponsive, and while a partition or isolate fault that lists it in
 // its Nodes is open (from its start event to its end event, or to the end
 // of the history if it never ended). Before its first sample a member
-// counts as available. The model is deliberately simple: a partitioned
-// member is lost even if it sits on the larger side of the split.
+// counts as available. Of a partition's two sides, the members on the
+// smaller one are lost; a bridge partition loses nobody.
 // A window still open when the history ends gets Open and the run's end as To.
 func NoQuorumWindows(run history.Run, spec QuorumSpec) []QuorumWindow {
 	_, end := runSpan(run)
@@ -58,10 +58,7 @@ func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.
 			continue
 		}
 		healed, ok := partitionEnd(events[i+1:], e)
-		for _, n := range e.Nodes {
-			if !member[n] {
-				continue
-			}
+		for _, n := range cutSide(e, member) {
 			changes = append(changes, quorumChange{at: e.Time, node: n, cut: 1})
 			if ok {
 				changes = append(changes, quorumChange{at: healed, node: n, cut: -1})
@@ -114,6 +111,27 @@ func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.
 		}
 	}
 	return ws
+}
+
+// cutSide is the members a partition leaves without their peers: of the
+// targets and the rest, the side with fewer members (the targets on a
+// tie). A bridge isolates nobody: its middle node still reaches both sides.
+func cutSide(e history.Event, member map[string]bool) []string {
+	if e.Target == "bridge" {
+		return nil
+	}
+	var in, out []string
+	for m := range member {
+		if slices.Contains(e.Nodes, m) {
+			in = append(in, m)
+		} else {
+			out = append(out, m)
+		}
+	}
+	if len(out) < len(in) {
+		return out
+	}
+	return in
 }
 
 // allQuorate reports whether every group keeps its quorum without gone.

@@ -87,27 +87,63 @@ func TestQuorum_TrafficMustResumeInTime(t *testing.T) {
 	})
 }
 
-// The probe still sees every server running; the partition alone takes
-// quorum away, from its start event to its end event.
+// The probe still sees zk2 running; the partition cuts it from its peers,
+// and with zk1 down that takes quorum away, from its start to its end.
 func TestQuorum_PartitionedMembersAreUnavailable(t *testing.T) {
 	var s story
 	s.runStart(0)
-	s.ticks(0, 30, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.ticks(0, 30, "zk1=down", "zk2=follower", "zk3=leader")
 	s.event(history.Event{Time: at(10), Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1,
-		Action: "partition", Target: "minority", Nodes: []string{"broker1", "zk1", "zk2"}})
+		Action: "partition", Target: "node:2", Nodes: []string{"broker2", "zk2"}})
 	s.event(history.Event{Time: at(15), Type: history.FaultEvent, Phase: history.PhaseEnd, Step: 1,
-		Action: "partition", Target: "minority", Nodes: []string{"broker1", "zk1", "zk2"}})
-	s.ackBy("during", "broker2", 12)
-	s.ackBy("after", "broker2", 16)
+		Action: "partition", Target: "node:2", Nodes: []string{"broker2", "zk2"}})
+	s.ackBy("during", "broker3", 12)
+	s.ackBy("after", "broker3", 16)
 	s.runEnd(30)
 
 	c, ws := QuorumCheck(s.run, &zkQuorum)
 
 	wantStatus(t, c, Fail)
-	wantDetail(t, c, "10s–15s without zk1, zk2", "during by broker2 at 12s")
+	wantDetail(t, c, "10s–15s without zk1, zk2", "during by broker3 at 12s")
 	if len(ws) != 1 || ws[0].ResumeMS != 1000 {
 		t.Fatalf("windows %+v", ws)
 	}
+}
+
+// Partitioning two of three servers away from the third leaves the two
+// together: they keep the quorum, and the lone third is the one cut off.
+func TestQuorum_TheSmallerSideOfAPartitionIsTheOneLost(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 30, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.event(history.Event{Time: at(10), Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1,
+		Action: "partition", Target: "majority", Nodes: []string{"zk1", "zk2"}})
+	s.event(history.Event{Time: at(15), Type: history.FaultEvent, Phase: history.PhaseEnd, Step: 1,
+		Action: "partition", Target: "majority", Nodes: []string{"zk1", "zk2"}})
+	s.ackBy("during", "zk1", 12)
+	s.runEnd(30)
+
+	c, ws := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Pass)
+	if len(ws) != 0 {
+		t.Fatalf("windows %+v, want none", ws)
+	}
+}
+
+// A bridge cuts two servers from each other, but the third reaches both.
+func TestQuorum_ABridgeIsolatesNobody(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 30, "zk1=leader", "zk2=follower", "zk3=follower")
+	s.event(history.Event{Time: at(10), Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1,
+		Action: "partition", Target: "bridge", Nodes: []string{"zk1", "zk2"}})
+	s.ackBy("during", "zk1", 12)
+	s.runEnd(30)
+
+	c, _ := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Pass)
 }
 
 func TestQuorum_StillWithoutQuorumAtTheEnd(t *testing.T) {

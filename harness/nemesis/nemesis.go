@@ -70,7 +70,8 @@ func Check(p cluster.Profile, action, target string) error {
 	}
 	var need cluster.Kind
 	switch {
-	case target == "" || target == "previous" || target == "all" || strings.HasPrefix(target, "node:"):
+	case target == "" || target == "previous" || target == "all" || strings.HasPrefix(target, "node:"),
+		target == "minority" || target == "majority" || target == "bridge":
 		return nil
 	case strings.HasPrefix(target, "zk:"):
 		need = cluster.KindZK
@@ -111,6 +112,9 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 	f, err := n.fault(step.Action)
 	if err != nil {
 		return err
+	}
+	if step.Action == "partition" && step.Target == "bridge" {
+		f = bridge{}
 	}
 	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {

@@ -106,3 +106,36 @@ func netemAvailable() bool {
 	_, err := os.Stat("/sys/module/sch_netem")
 	return err == nil
 }
+
+// bridge cuts two nodes of the topology from each other and leaves the
+// third connected to both. Its targets are the containers of exactly two
+// nodes (hosts).
+type bridge struct{}
+
+// Apply installs DROP rules between the two hosts' containers only.
+func (bridge) Apply(ctx context.Context, targets []*cluster.Node) error {
+	hosts := map[int][]*cluster.Node{}
+	for _, t := range targets {
+		hosts[t.Host] = append(hosts[t.Host], t)
+	}
+	if len(hosts) != 2 {
+		return fmt.Errorf("bridge needs the containers of exactly two nodes, got %d", len(hosts))
+	}
+	var sides [][]*cluster.Node
+	for _, h := range hosts {
+		sides = append(sides, h)
+	}
+	var errs []error
+	for i, side := range sides {
+		for _, a := range side {
+			for _, b := range sides[1-i] {
+				ip, err := b.IP(ctx)
+				if err != nil {
+					continue
+				}
+				errs = append(errs, drop(ctx, a, ip, ""))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -82,6 +82,21 @@ func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Node, e
 		return n.c.Nodes(), nil
 	case "minority", "majority":
 		return n.split(ctx, target)
+	case "bridge":
+		minority, err := n.split(ctx, "minority")
+		if err != nil {
+			return nil, err
+		}
+		majority, _ := n.split(ctx, "majority")
+		// The lowest-numbered other node is cut off; the remaining one
+		// bridges the two sides.
+		cut := majority[0].Host
+		for _, node := range majority {
+			if node.Host == cut {
+				minority = append(minority, node)
+			}
+		}
+		return minority, nil
 	case "previous":
 		n.mu.Lock()
 		defer n.mu.Unlock()

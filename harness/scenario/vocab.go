@@ -40,8 +40,11 @@ const (
 	TargetZKFollower = "zk:follower"
 	TargetMajority   = "majority"
 	TargetMinority   = "minority"
-	TargetPrevious   = "previous"
-	TargetAll        = "all"
+	// TargetBridge cuts the master's (or leader's) node from one other node
+	// while the third still talks to both: a bridge.
+	TargetBridge   = "bridge"
+	TargetPrevious = "previous"
+	TargetAll      = "all"
 )
 
 // Check names, as expect.failures spells them. They match the checker's
@@ -65,7 +68,7 @@ var (
 	actions  = []string{ActionKill, ActionStop, ActionStart, ActionRestart, ActionPause, ActionResume,
 		ActionPartition, ActionHeal, ActionDelay, ActionLoss}
 	plainTargets = []string{TargetMaster, TargetSlave, TargetSlaves, TargetDB, TargetZKLeader, TargetZKFollower,
-		TargetMajority, TargetMinority, TargetPrevious, TargetAll}
+		TargetMajority, TargetMinority, TargetBridge, TargetPrevious, TargetAll}
 	numberedTargets = []string{"node", "broker", "db", "zk"}
 	checks          = []string{CheckNoLoss, CheckNoUnexpected, CheckNoDuplicates, CheckMaxFailover,
 		CheckAvailability, CheckSingleMaster, CheckSplitBrainAcks, CheckQuorumBlocking,
