@@ -3,11 +3,9 @@ package report
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
@@ -101,87 +99,4 @@ func failedChecks(cs []checker.CheckResult) string {
 		return "-"
 	}
 	return strings.Join(out, ", ")
-}
-
-// progressInterval bounds how often a non-terminal Progress prints, so CI
-// logs get a heartbeat without a line per operation.
-const progressInterval = 5 * time.Second
-
-// Progress prints a status line that refreshes in place on a terminal and
-// degrades to a throttled plain line elsewhere (CI logs, files). It is safe
-// for concurrent use, since producer and consumer goroutines both report.
-type Progress struct {
-	mu      sync.Mutex
-	w       io.Writer
-	label   string
-	tty     bool
-	now     func() time.Time
-	last    time.Time // when a line was last printed (non-tty)
-	pending string    // last message not yet printed (non-tty)
-	width   int       // length of the line on screen (tty)
-	started bool
-}
-
-// NewProgress returns a Progress writing to w, prefixing lines with label.
-func NewProgress(w io.Writer, label string) *Progress {
-	return &Progress{w: w, label: label, tty: isTerminal(w), now: time.Now}
-}
-
-// isTerminal avoids a dependency on x/term: a character device is the
-// only kind of output where "\r" rewriting makes sense.
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// Update sets the status line to the formatted message.
-func (p *Progress) Update(format string, args ...any) {
-	msg := p.label + ": " + fmt.Sprintf(format, args...)
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.tty {
-		p.redraw(msg)
-		return
-	}
-	now := p.now()
-	if p.started && now.Sub(p.last) < progressInterval {
-		p.pending = msg
-		return
-	}
-	p.started, p.last, p.pending = true, now, ""
-	fmt.Fprintln(p.w, msg)
-}
-
-// redraw pads with spaces rather than using ANSI clear-line, so the output
-// is still legible on terminals that ignore escape codes.
-func (p *Progress) redraw(msg string) {
-	pad := ""
-	if n := len(msg); n < p.width {
-		pad = strings.Repeat(" ", p.width-n)
-	}
-	p.width = len(msg)
-	p.started = true
-	fmt.Fprint(p.w, "\r"+msg+pad)
-}
-
-// Done ends the status line. A throttled message is printed so the final
-// state always reaches the log.
-func (p *Progress) Done() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.tty {
-		if p.started {
-			fmt.Fprintln(p.w)
-		}
-		p.started, p.width = false, 0
-		return
-	}
-	if p.pending != "" {
-		fmt.Fprintln(p.w, p.pending)
-		p.pending = ""
-	}
 }
