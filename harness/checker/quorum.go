@@ -18,8 +18,7 @@ const quorumGrace = 250 * time.Millisecond
 // NoQuorumWindows lists the spans of the run during which fewer than
 // spec.Size of spec.Members were available, in time order.
 //
-// A member is unavailable while its latest role sample is down, paused or
-// unresponsive, and while a partition or isolate fault that lists it in
+// A member is unavailable while its latest role sample is down or paused, and while a partition or isolate fault that lists it in
 // its Nodes is open (from its start event to its end event, or to the end
 // of the history if it never ended). Before its first sample a member
 // counts as available. Of a partition's two sides, the members on the
@@ -90,7 +89,11 @@ func noQuorumWindows(events, samples []history.Event, spec QuorumSpec, end time.
 			if c.cut != 0 {
 				cut[c.node] += c.cut
 			} else {
-				down[c.node] = c.role == history.Down || c.role == history.Paused || c.role == history.Unresponsive
+				// Unresponsive is not counted: a frozen container is known as
+				// paused from Docker itself, and a probe timeout alone is also
+				// what a member still starting under load looks like (seen:
+				// Patroni's REST API slow for a second after a restart).
+				down[c.node] = c.role == history.Down || c.role == history.Paused
 			}
 		}
 		gone := lost()

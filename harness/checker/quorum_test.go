@@ -150,7 +150,7 @@ func TestQuorum_StillWithoutQuorumAtTheEnd(t *testing.T) {
 	var s story
 	s.runStart(0)
 	s.ticks(0, 9, "zk1=follower", "zk2=follower", "zk3=leader")
-	s.ticks(10, 30, "zk1=paused", "zk2=unresponsive", "zk3=looking")
+	s.ticks(10, 30, "zk1=paused", "zk2=down", "zk3=looking")
 	s.ackBy("late", "broker1", 25)
 	s.runEnd(31)
 
@@ -210,4 +210,19 @@ func TestQuorum_EveryGroupMustBeQuorate(t *testing.T) {
 	if c.Status != Fail || len(ws) != 1 {
 		t.Fatalf("got %s with %d windows (%s), want fail with one no-quorum window", c.Status, len(ws), c.Detail)
 	}
+}
+
+// A member whose probe times out while it starts is not a lost member:
+// only Docker's own down and paused, and partitions, take one away.
+func TestQuorum_AnUnresponsiveProbeIsNotALostMember(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 9, "zk1=follower", "zk2=follower", "zk3=leader")
+	s.ticks(10, 12, "zk1=down", "zk2=unresponsive", "zk3=leader")
+	s.ackBy("slow-probe", "broker1", 11)
+	s.runEnd(13)
+
+	c, _ := QuorumCheck(s.run, &zkQuorum)
+
+	wantStatus(t, c, Pass)
 }

@@ -160,7 +160,7 @@ type QuorumWindow struct {
 	To   time.Time `json:"to"`
 	// Open means the history ended without quorum; To is then its end.
 	Open bool `json:"open,omitempty"`
-	// Unavailable lists the members down, paused, unresponsive or
+	// Unavailable lists the members down, paused or
 	// partitioned when the window opened.
 	Unavailable []string `json:"unavailable"`
 	// AcksInside counts the sends acknowledged inside the window past the
