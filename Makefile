@@ -1,6 +1,6 @@
 # amqha: two commands on a fresh machine.
-#   make chaos   builds the image and runs the replicated profile's scenarios, with a summary table and an HTML report
-#   make test    builds the image and passes the test suite (unit tests + real-cluster scenarios)
+#   make chaos   builds the image and runs the replicated profile's scenarios (every tier), with a summary table and an HTML report
+#   make test    builds the image and passes the test suite (unit tests + `go test ./scenarios/...` as typed)
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
 export TESTCONTAINERS_RYUK_DISABLED := true
@@ -12,10 +12,10 @@ GOTESTSUM_VERSION := v1.12.3
 SCENARIOS ?= scenarios/
 # make chaos runs the catalogue's scenarios for this profile; CHAOS_PROFILE= runs every profile.
 CHAOS_PROFILE ?= replicated
-# The whole suite (unit tests + every scenario in $(SCENARIOS)) must fit CI's hour.
-TEST_TIMEOUT ?= 55m
+# make stability runs every default-tier scenario this many times and prints the verdict matrix.
+REPEAT ?= 5
 
-.PHONY: all chaos test unit scenarios images bench docker-clean vet chromium screenshots
+.PHONY: all chaos test unit scenarios smoke stability images bench docker-clean vet chromium screenshots
 
 all: test
 
@@ -35,14 +35,25 @@ unit: vet
 vet:
 	$(GO) vet ./...
 
-# Every scenario file in scenarios/, on the real cluster. Select one with
-#   make scenarios RUN='TestScenarios/kill-master/'
+# Every default-tier scenario in scenarios/, on real clusters, exactly as
+# plain `go test ./scenarios/...` runs them: Go's default 10-minute timeout,
+# one cluster per profile, the profiles side by side. Select with
+#   make scenarios RUN='TestScenarios/jdbc/'   or   RUN='TestScenarios/jdbc/kill-master$$'
 # reports/junit.xml gets one test case per scenario and profile.
 scenarios: images $(GOTESTSUM)
 	mkdir -p reports
 	$(GOTESTSUM) --junitfile reports/junit.xml --format standard-verbose -- \
-	  -count=1 -timeout $(TEST_TIMEOUT) ./scenarios/ $(if $(RUN),-run '$(RUN)'); \
+	  -count=1 ./scenarios/... $(if $(RUN),-run '$(RUN)'); \
 	  status=$$?; $(GO) run ./cmd/amqha sweep; exit $$status
+
+# One kill of the master (or ZooKeeper leader) per profile.
+smoke: images
+	$(GO) test -count=1 -short -v ./scenarios/...; status=$$?; $(GO) run ./cmd/amqha sweep; exit $$status
+
+# The stability matrix: every default-tier scenario $(REPEAT) times.
+stability: images
+	$(GO) build -o amqha ./cmd/amqha
+	./amqha run --out reports --tier default --repeat $(REPEAT) $(SCENARIOS); status=$$?; ./amqha sweep; exit $$status
 
 $(GOTESTSUM):
 	GOBIN=$(BIN) $(GO) install gotest.tools/gotestsum@$(GOTESTSUM_VERSION)

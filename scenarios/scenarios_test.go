@@ -1,26 +1,37 @@
-// Package scenarios runs every scenario file in this folder against a real
-// cluster. Select one with -run, e.g. -run 'TestScenarios/kill-master$';
-// AMQHA_PROFILE overrides the files' profiles.
+// Package scenarios runs every scenario file in this folder against real
+// clusters: one cluster per profile, the profiles side by side. Select
+// with -run, e.g. -run 'TestScenarios/jdbc/kill-master$'. -short runs the
+// smoke tier only; AMQHA_TIER=extended adds the long scenarios;
+// AMQHA_PROFILE overrides the files' profiles; AMQHA_LANES sets how many
+// profiles run at once.
 package scenarios
 
 import (
 	"context"
 	"flag"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/amqha/amqha/harness/runner"
-	"github.com/amqha/amqha/harness/scenario"
+	"github.com/stretchr/testify/require"
 )
 
 var session *runner.Session
 
+const reportsDir = "../reports"
+
 func TestMain(m *testing.M) {
 	flag.Parse()
+	// go test caches a passing result until a file the test read changes;
+	// reports/latest moves on every run, so reading it here keeps a plain
+	// `go test ./scenarios/...` from answering "(cached)" for clusters it
+	// never started.
+	_, _ = os.Stat(filepath.Join(reportsDir, "latest"))
 	var code int
-	session, code = runner.NewSession(context.Background(), "../reports", os.Stdout)
+	session, code = runner.NewSession(context.Background(), reportsDir, os.Stdout)
 	if session == nil {
 		os.Exit(code)
 	}
@@ -32,22 +43,25 @@ func TestMain(m *testing.M) {
 }
 
 func TestScenarios(t *testing.T) {
-	files, err := scenario.LoadAll(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range files {
-		for _, profile := range runner.Profiles(f, os.Getenv("AMQHA_PROFILE")) {
-			t.Run(f.Name+"/"+profile, func(t *testing.T) {
-				out, err := session.Run(f, profile)
-				if err != nil {
-					t.Fatalf("%s on %s could not run: %v", f.Name, profile, err)
-				}
-				t.Logf("report: %s/report.html", out.Dir)
-				if failed := runner.Mismatches(out.Result); len(failed) > 0 {
-					t.Errorf("%s on %s: verdict %s\n%s", f.Name, profile, out.Result.Verdict, strings.Join(failed, "\n"))
-				}
-			})
-		}
+	plan, err := runner.Plan([]string{"."}, os.Getenv("AMQHA_PROFILE"))
+	require.NoError(t, err)
+	tier, err := runner.SuiteTier(testing.Short(), os.Getenv(runner.TierEnv))
+	require.NoError(t, err)
+	lanes, err := runner.LanesFromEnv()
+	require.NoError(t, err)
+	plan = runner.InTier(plan, tier)
+	require.NotEmpty(t, plan, "no scenario in tier %s", tier)
+
+	runner.RunLanes(runner.Lanes(plan, lanes), func(p runner.Planned) {
+		t.Run(p.Profile+"/"+p.File.Name, func(t *testing.T) { runScenario(t, p) })
+	})
+}
+
+func runScenario(t *testing.T, p runner.Planned) {
+	out, err := session.Run(p.File, p.Profile)
+	require.NoError(t, err, "%s on %s could not run", p.File.Name, p.Profile)
+	t.Logf("report: %s/report.html (cluster %s)", out.Dir, out.Cluster)
+	if failed := runner.Mismatches(out.Result); len(failed) > 0 {
+		t.Errorf("%s on %s: verdict %s\n%s", p.File.Name, p.Profile, out.Result.Verdict, strings.Join(failed, "\n"))
 	}
 }

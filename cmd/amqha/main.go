@@ -1,16 +1,16 @@
 // Command amqha runs ActiveMQ high-availability scenarios against real
 // clusters and judges what happened to every message.
 //
-//	amqha run [--out DIR] [--profile NAME] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
+//	amqha run [--out DIR] [--profile NAME] [--repeat N] [--tier T] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
 //	amqha validate FILE|DIR...                            parse and validate, no Docker
 //	amqha check DIR                                       re-judge a saved run, offline
 //	amqha explore [--seed N] [--profile P] [--duration D]  a random, reproducible fault schedule
 //	amqha sweep                                           remove what dead amqha processes left
+//	amqha report merge [--out DIR] DIR...                 one index.html and junit.xml over several runs
 package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,11 +26,12 @@ import (
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
 const usage = `usage:
-  amqha run [--out DIR] [--profile NAME | --on NAME] FILE|DIR...
+  amqha run [--out DIR] [--profile NAME | --on NAME] [--repeat N] [--tier smoke|default|extended] FILE|DIR...
   amqha validate FILE|DIR...
   amqha check DIR
   amqha explore [--seed N] [--profile NAME] [--duration D] [--out DIR]
-  amqha sweep       remove containers, networks and volumes left by dead amqha processes`
+  amqha sweep       remove containers, networks and volumes left by dead amqha processes
+  amqha report merge [--out DIR] DIR...   one index.html and junit.xml over run folders (CI shards)`
 
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
@@ -48,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return cmdSweep(stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
+	case "report":
+		return cmdReport(args[1:], stdout, stderr)
 	case "-h", "--help", "help":
 		fmt.Fprintln(stdout, usage)
 		return runner.ExitPass
@@ -62,49 +65,66 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "reports", "folder for the run's reports")
 	profile := fs.String("profile", "", "run every scenario on this profile instead of the files' own")
 	on := fs.String("on", "", "run only the scenarios that list this profile, only on it")
+	repeat := fs.Int("repeat", 1, "run every scenario this many times and print the stability matrix")
+	tier := fs.String("tier", string(scenario.TierExtended), "run the scenarios of this tier and the quicker ones: smoke, default, extended")
 	if err := fs.Parse(args); err != nil {
 		return runner.ExitBadInput
 	}
-	return runPlan(fs.Args(), *profile, *on, *out, stdout, stderr)
+	if *repeat < 1 {
+		fmt.Fprintf(stderr, "amqha run: --repeat %d: want at least 1\n", *repeat)
+		return runner.ExitBadInput
+	}
+	t, ok := scenario.ParseTier(*tier)
+	if !ok {
+		fmt.Fprintf(stderr, "amqha run: --tier %q: unknown tier (known: %v)\n", *tier, scenario.Tiers)
+		return runner.ExitBadInput
+	}
+	return runPlan(fs.Args(), planOptions{profile: *profile, on: *on, out: *out, repeat: *repeat, tier: t}, stdout, stderr)
 }
 
-func runPlan(files []string, profile, on, out string, stdout, stderr io.Writer) int {
-	plan, err := runner.Plan(files, profile)
+// planOptions select and repeat the scenarios of a run.
+type planOptions struct {
+	profile, on, out string
+	repeat           int
+	tier             scenario.Tier
+}
+
+func runPlan(files []string, o planOptions, stdout, stderr io.Writer) int {
+	plan, err := runner.Plan(files, o.profile)
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return runner.ExitBadInput
 	}
-	if on != "" {
-		plan = runner.Only(plan, on)
+	if o.on != "" {
+		plan = runner.Only(plan, o.on)
 		if len(plan) == 0 {
-			fmt.Fprintf(stderr, "amqha: no scenario lists profile %q\n", on)
+			fmt.Fprintf(stderr, "amqha: no scenario lists profile %q\n", o.on)
 			return runner.ExitBadInput
 		}
+	}
+	if plan = runner.InTier(plan, o.tier); len(plan) == 0 {
+		fmt.Fprintf(stderr, "amqha: no scenario in tier %s\n", o.tier)
+		return runner.ExitBadInput
+	}
+	lanes, err := runner.LanesFromEnv()
+	if err != nil {
+		fmt.Fprintln(stderr, "amqha:", err)
+		return runner.ExitBadInput
 	}
 	if err := runner.Preflight(context.Background(), plan); err != nil {
 		fmt.Fprintln(stderr, "amqha:", err)
 		return runner.ExitBadInput
 	}
-	s, code := runner.NewSession(context.Background(), out, stdout)
+	s, code := runner.NewSession(context.Background(), o.out, stdout)
 	if s == nil {
 		return code
 	}
-	code = runner.ExitPass
-	for _, p := range plan {
-		o, err := s.Run(p.File, p.Profile)
-		if err != nil {
-			fmt.Fprintf(stderr, "amqha: %s on %s: %v\n", p.File.Name, p.Profile, err)
-			if errors.Is(err, context.Canceled) {
-				return s.Close(runner.ExitInterrupted)
-			}
-			code = runner.ExitFail
-			continue
-		}
-		if m := runner.Mismatches(o.Result); len(m) > 0 {
-			code = runner.ExitFail
-		}
+	matrix, code := s.RunPlan(plan, lanes, o.repeat, stderr)
+	code = s.Close(code)
+	if o.repeat > 1 {
+		matrix.Render(stdout)
 	}
-	return s.Close(code)
+	return code
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) int {
@@ -179,5 +199,5 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "seed %d; reproduce with: amqha explore --seed %d --profile %s --duration %s\nschedule: %s\n",
 		*seed, *seed, *profile, *duration, path)
-	return runPlan([]string{path}, "", "", *out, stdout, stderr)
+	return runPlan([]string{path}, planOptions{out: *out, repeat: 1, tier: scenario.TierExtended}, stdout, stderr)
 }

@@ -225,4 +225,10 @@ type Result struct {
 	QuorumWindows []QuorumWindow `json:"no_quorum_windows,omitempty"`
 	Start         time.Time      `json:"start"`
 	End           time.Time      `json:"end"`
+	// Incomplete marks a run whose history stops early (no run end event,
+	// or a last line cut short): its checks show what was recorded, but
+	// its verdict is Unknown, since the missing part may hold the very
+	// deliveries or failures the checks look for. IncompleteReason says why.
+	Incomplete       bool   `json:"incomplete,omitempty"`
+	IncompleteReason string `json:"incomplete_reason,omitempty"`
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
@@ -33,7 +32,9 @@ type Cluster struct {
 	network *testcontainers.DockerNetwork
 	volume  string
 	roles   *roleTracker
+	logs    *logSink
 
+	progressMu sync.Mutex
 	termMu     sync.Mutex
 	terminated bool
 }
@@ -109,6 +110,7 @@ func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
 		o.progress(fmt.Sprintf("sweeping leftovers of earlier runs: %v", err))
 	}
 	c.roles = newRoleTracker(o.recorder)
+	c.logs = newLogSink(c.opts.logDir)
 	if err := c.start(ctx); err != nil {
 		return c, err
 	}
@@ -143,19 +145,19 @@ func (c *Cluster) start(ctx context.Context) error {
 			return err
 		}
 	}
-	c.opts.progress(fmt.Sprintf("cluster ready in %s", time.Since(start).Round(100*time.Millisecond)))
+	c.say(fmt.Sprintf("cluster ready in %s", time.Since(start).Round(100*time.Millisecond)))
 	return nil
 }
 
 func (c *Cluster) startBrokers(ctx context.Context) error {
 	// broker1 starts alone so that it, not a race, becomes the first master.
-	c.opts.progress(fmt.Sprintf("starting %s brokers: broker1", c.profile.Name))
+	c.say(fmt.Sprintf("starting %s brokers: broker1", c.profile.Name))
 	b, err := c.runBroker(ctx, 1)
 	c.Brokers = append(c.Brokers, b)
 	if err != nil {
 		return c.startError(b, err)
 	}
-	c.opts.progress(fmt.Sprintf("starting %d slaves", c.opts.brokers-1))
+	c.say(fmt.Sprintf("starting %d slaves", c.opts.brokers-1))
 	rest, err := c.startParallel(c.opts.brokers-1, func(i int) (*Node, error) { return c.runBroker(ctx, i+2) })
 	c.Brokers = append(c.Brokers, rest...)
 	return err
@@ -208,10 +210,8 @@ func (c *Cluster) Nodes() []*Node {
 // Profile is the cluster's HA mode.
 func (c *Cluster) Profile() Profile { return c.profile }
 
-// LogDir is where the container logs are written.
-func (c *Cluster) LogDir() string { return c.opts.logDir }
-
-func (c *Cluster) logPath(name string) string { return filepath.Join(c.opts.logDir, name+".log") }
+// LogDir is where the container logs are written now.
+func (c *Cluster) LogDir() string { return c.logs.folder() }
 
 // Terminate removes every container, the network and the store volume. It
 // is safe on a partly started cluster and on a nil one.
@@ -246,6 +246,9 @@ func (c *Cluster) Terminate(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if c.logs != nil {
+		c.logs.close()
+	}
 	if c.network != nil {
 		errs = append(errs, wrap(c.network.Remove(ctx), "remove network"))
 	}

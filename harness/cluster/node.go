@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -79,6 +80,7 @@ const loopback = "127.0.0.1"
 // runNode starts one container and returns the node with its error, so the
 // caller can register cleanup for a container that never got ready.
 func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
+	s = withAgent(s)
 	n := &Node{Name: s.name, Kind: s.kind, Index: s.index, Host: s.host, cluster: c, spec: s}
 	image := c.opts.image
 	if s.image != "" {
@@ -87,7 +89,7 @@ func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
 	ctr, err := testcontainers.Run(ctx, image,
 		testcontainers.WithName(fmt.Sprintf("amqha-%s-%s", c.RunID, s.name)),
 		testcontainers.WithLabels(c.labels),
-		testcontainers.WithEntrypoint("/bin/sh", s.entry),
+		testcontainers.WithEntrypoint("/bin/sh", "-c", agentLaunch, s.entry),
 		testcontainers.WithEnv(s.env),
 		testcontainers.WithExposedPorts(s.ports...),
 		testcontainers.WithHostConfigModifier(func(hc *container.HostConfig) {
@@ -111,6 +113,19 @@ func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
 	}
 	c.roles.track(n)
 	return n, nil
+}
+
+// agentLaunch starts the fault agent beside the node's own entry script
+// ($0), which then replaces the shell, so signals reach the service as
+// before. Without python3 (a user-built broker image) the agent is
+// missing and faults fall back to docker exec.
+const agentLaunch = `command -v python3 >/dev/null && python3 ` + agentPath + ` >/dev/null 2>&1 & exec /bin/sh "$0"`
+
+// withAgent adds the fault agent's script and port to a node's spec.
+func withAgent(s nodeSpec) nodeSpec {
+	s.ports = append(slices.Clone(s.ports), AgentPort)
+	s.files = append(slices.Clone(s.files), file(agentPath, confFile("agent.py"), 0o644))
+	return s
 }
 
 func file(path string, data []byte, mode int64) testcontainers.ContainerFile {
@@ -179,12 +194,6 @@ func (n *Node) followLogs(since time.Time) error {
 		cancel()
 		return fmt.Errorf("%s: follow logs: %w", n.Name, err)
 	}
-	out, err := os.OpenFile(n.cluster.logPath(n.Name), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
-	if err != nil {
-		cancel()
-		rc.Close()
-		return fmt.Errorf("%s: open log file: %w", n.Name, err)
-	}
 	done := make(chan struct{})
 	n.mu.Lock()
 	n.stopLogs, n.logDone = cancel, done
@@ -197,12 +206,11 @@ func (n *Node) followLogs(since time.Time) error {
 	}()
 	go func() {
 		defer close(done)
-		defer out.Close()
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
 			line := sc.Text()
-			fmt.Fprintln(out, line)
+			n.cluster.logs.write(n.Name, line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true
@@ -235,7 +243,7 @@ func (n *Node) unfollowLogs(grace time.Duration) {
 
 // logTail returns the last lines of the node's log, for error messages.
 func (n *Node) logTail(lines int) string {
-	data, err := os.ReadFile(n.cluster.logPath(n.Name))
+	data, err := os.ReadFile(n.cluster.logs.path(n.Name))
 	if err != nil {
 		return ""
 	}

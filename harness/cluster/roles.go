@@ -21,8 +21,10 @@ const (
 
 type roleTracker struct {
 	ctx    context.Context
-	rec    *history.Recorder
 	cancel context.CancelFunc
+	// rec is the recorder of the scenario now running on the cluster; a
+	// cluster shared by several scenarios is attached to each in turn.
+	rec    *history.Recorder
 	wg     sync.WaitGroup
 	mu     sync.Mutex
 	latest map[string]history.Role
@@ -39,12 +41,12 @@ func (t *roleTracker) track(n *Node) {
 	t.wg.Add(1)
 	go func() {
 		defer t.wg.Done()
-		t.sample(t.ctx, n, t.rec)
+		t.sample(t.ctx, n)
 	}()
 }
 
 // sample probes one node every SampleInterval until ctx ends.
-func (t *roleTracker) sample(ctx context.Context, n *Node, rec *history.Recorder) {
+func (t *roleTracker) sample(ctx context.Context, n *Node) {
 	tick := time.NewTicker(SampleInterval)
 	defer tick.Stop()
 	for {
@@ -55,6 +57,7 @@ func (t *roleTracker) sample(ctx context.Context, n *Node, rec *history.Recorder
 		}
 		t.mu.Lock()
 		t.latest[n.Name] = role
+		rec := t.rec
 		t.mu.Unlock()
 		if rec != nil {
 			rec.Event(history.Event{Time: at, Type: history.RoleEvent, Node: n.Name, Role: role})
@@ -65,6 +68,13 @@ func (t *roleTracker) sample(ctx context.Context, n *Node, rec *history.Recorder
 		case <-tick.C:
 		}
 	}
+}
+
+// attach sends the samples from now on to rec (nil: record nothing).
+func (t *roleTracker) attach(rec *history.Recorder) {
+	t.mu.Lock()
+	t.rec = rec
+	t.mu.Unlock()
 }
 
 func (t *roleTracker) stop() {

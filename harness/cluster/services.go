@@ -28,7 +28,7 @@ func (c *Cluster) startEnsemble(ctx context.Context, n int, hosts bool) error {
 	if err != nil {
 		return err
 	}
-	c.opts.progress(fmt.Sprintf("starting a %d-server ZooKeeper ensemble", n))
+	c.say(fmt.Sprintf("starting a %d-server ZooKeeper ensemble", n))
 	nodes, err := c.startParallel(n, func(i int) (*Node, error) {
 		host := 0
 		if hosts {
@@ -66,7 +66,7 @@ func (c *Cluster) zkHosts() string {
 
 // startPostgres starts the jdbc profile's single shared database.
 func (c *Cluster) startPostgres(ctx context.Context) error {
-	c.opts.progress("starting PostgreSQL")
+	c.say("starting PostgreSQL")
 	n, err := c.runNode(ctx, nodeSpec{
 		name: "db", kind: KindDB, index: 1,
 		entry: "/srv/pg/run.sh",
@@ -97,7 +97,7 @@ var patroniReady = regexp.MustCompile(`the leader with the lock|a secondary, and
 // startPatroni starts pg1..pgN, each PostgreSQL under Patroni with the
 // ensemble as its DCS, and waits for a primary and a replica.
 func (c *Cluster) startPatroni(ctx context.Context, n int) error {
-	c.opts.progress(fmt.Sprintf("starting %d Patroni/PostgreSQL nodes", n))
+	c.say(fmt.Sprintf("starting %d Patroni/PostgreSQL nodes", n))
 	nodes, err := c.startParallel(n, func(i int) (*Node, error) {
 		name := fmt.Sprintf("pg%d", i+1)
 		yml, err := render("patroni.yml.tmpl", map[string]any{"Name": name, "ZKHosts": c.zkHosts(),

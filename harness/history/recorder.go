@@ -2,15 +2,23 @@ package history
 
 import (
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Recorder collects a run's operations and events from many goroutines.
+// Recorder collects a run's operations and events from many goroutines,
+// and can stream them to disk as they come (see Stream).
 type Recorder struct {
 	mu     sync.Mutex
 	ops    []Op
 	events []Event
 	now    func() time.Time
+
+	// life serialises Stream and Close; st is the stream, nil until
+	// Stream. st is atomic so that Flush, called from a signal handler,
+	// needs neither lock.
+	life sync.Mutex
+	st   atomic.Pointer[stream]
 }
 
 // NewRecorder returns an empty recorder that stamps records with the wall clock.

@@ -114,15 +114,15 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 		return err
 	}
 	if step.Action == "partition" && step.Target == "bridge" {
-		f = bridge{}
+		f = bridge{n.c}
 	}
 	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
-	ev, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
+	ev, done, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
 		Action: step.Action, Target: step.Target, Nodes: names(brokers)}, brokers)
-	n.settle(ev, err)
+	n.settle(ev, done, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
@@ -136,10 +136,10 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 			case <-time.After(step.Duration):
 			}
 			hf, _ := n.fault(heal)
-			hev, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
+			hev, done, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)
-			n.settle(hev, err)
+			n.settle(hev, done, err)
 		}()
 	}
 	return nil
@@ -147,29 +147,51 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 
 // inject applies f and records its start at the moment the call returned:
 // a SIGKILL or a freeze is certain only then, and a receipt that a doomed
-// master sent in the meantime must not count as a recovery.
-func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers []*cluster.Node) (history.Event, error) {
+// master sent in the meantime must not count as a recovery. A network
+// fault lands container by container, so its start is when its first
+// container's change was in place (the first cut holds; the first rule is
+// gone). It returns when the step's effect was complete, for settle.
+func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers []*cluster.Node) (history.Event, time.Time, error) {
 	began := time.Now()
-	err := f.Apply(ctx, brokers)
-	took := time.Since(began).Round(time.Millisecond)
+	var l landing
+	var err error
+	if tf, ok := f.(timedFault); ok {
+		l, err = tf.applyTimed(ctx, brokers)
+	} else {
+		err = f.Apply(ctx, brokers)
+	}
+	done := time.Now()
+	took := done.Sub(began).Round(time.Millisecond)
 	if ev.Detail != "" {
 		ev.Detail += "; "
 	}
 	ev.Detail += "injected in " + took.String()
+	if !l.first.IsZero() {
+		ev.Time, done = l.first, l.last
+		ev.Detail += fmt.Sprintf("; %s within %s", landed(ev.Action), l.spread().Round(time.Millisecond))
+	}
 	if err != nil {
 		ev.Error = err.Error()
 	}
-	return n.rec.Event(ev), err
+	return n.rec.Event(ev), done, err
+}
+
+// landed words a network fault's spread for the event's detail.
+func landed(action string) string {
+	if action == "heal" {
+		return "rules gone"
+	}
+	return "cuts landed"
 }
 
 // settle records what a step left behind: disruptive faults stay open until
-// healed; healing ones close the faults they undo and end at once.
-func (n *Nemesis) settle(ev history.Event, err error) {
+// healed; healing ones close the faults they undo and end at done, when
+// their effect was complete (a heal's last rule gone).
+func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	now := time.Now()
 	if err != nil {
-		n.rec.Event(endOf(ev, now, err))
+		n.rec.Event(endOf(ev, time.Now(), err))
 		return
 	}
 	if history.Disruptive(ev.Action) {
@@ -182,11 +204,11 @@ func (n *Nemesis) settle(ev history.Event, err error) {
 	for _, node := range ev.Nodes {
 		if o, ok := n.open[node]; ok && !closed[o.Step] {
 			closed[o.Step] = true
-			n.rec.Event(endOf(o, now, nil))
+			n.rec.Event(endOf(o, done, nil))
 		}
 		delete(n.open, node)
 	}
-	n.rec.Event(endOf(ev, now, nil))
+	n.rec.Event(endOf(ev, done, nil))
 }
 
 func endOf(ev history.Event, at time.Time, err error) history.Event {

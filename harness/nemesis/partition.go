@@ -23,37 +23,73 @@ type partition struct {
 	probability string
 }
 
-// Apply installs DROP rules for every peer address in each target.
+// Apply installs the cuts; see applyTimed.
 func (p partition) Apply(ctx context.Context, targets []*cluster.Node) error {
-	var errs []error
-	for _, t := range targets {
-		for _, peer := range p.c.Nodes() {
-			if slices.Contains(targets, peer) {
-				continue
-			}
-			ip, err := peer.IP(ctx)
-			if err != nil {
-				continue // a peer that is down has no address to cut
-			}
-			errs = append(errs, drop(ctx, t, ip, p.probability))
-		}
-	}
-	return errors.Join(errs...)
+	_, err := p.applyTimed(ctx, targets)
+	return err
 }
 
-func drop(ctx context.Context, n *cluster.Node, ip, probability string) error {
-	var match []string
-	if probability != "" {
-		match = []string{"-m", "statistic", "--mode", "random", "--probability", probability}
+// applyTimed gives each target one exec that drops every peer that is up,
+// all targets at once.
+func (p partition) applyTimed(ctx context.Context, targets []*cluster.Node) (landing, error) {
+	name := p.name()
+	ips, err := p.c.IPs(ctx)
+	if err != nil {
+		return landing{}, fmt.Errorf("%s: %w", name, err)
 	}
-	for _, dir := range [][]string{{"INPUT", "-s"}, {"OUTPUT", "-d"}} {
-		rule := append([]string{"iptables", "-w", "-I", dir[0], dir[1], ip}, match...)
-		rule = append(rule, "-j", "DROP", "-m", "comment", "--comment", "amqha")
-		if _, err := n.Exec(ctx, rule...); err != nil {
-			return err
+	return runJobs(ctx, name, dropJobs(partitionCuts(targets, p.c.Nodes(), ips), p.probability))
+}
+
+func (p partition) name() string {
+	if p.probability != "" {
+		return "loss"
+	}
+	return "partition"
+}
+
+// cut is one target's share of a network fault: the addresses it drops.
+type cut struct {
+	node *cluster.Node
+	ips  []string
+}
+
+// partitionCuts cuts each target from every node that is not a target.
+func partitionCuts(targets, all []*cluster.Node, ips map[string]string) []cut {
+	var peers []*cluster.Node
+	for _, n := range all {
+		if !slices.Contains(targets, n) {
+			peers = append(peers, n)
 		}
 	}
-	return nil
+	out := make([]cut, len(targets))
+	for i, t := range targets {
+		out[i] = cut{t, addrs(peers, ips)}
+	}
+	return out
+}
+
+// addrs lists the addresses of the nodes that have one, in the nodes'
+// order; a node that is down has no address to cut.
+func addrs(nodes []*cluster.Node, ips map[string]string) []string {
+	var out []string
+	for _, n := range nodes {
+		if ip, ok := ips[n.Name]; ok {
+			out = append(out, ip)
+		}
+	}
+	return out
+}
+
+// dropJobs renders one exec per cut, leaving out targets with nobody to
+// cut them from.
+func dropJobs(cuts []cut, probability string) []job {
+	var jobs []job
+	for _, c := range cuts {
+		if len(c.ips) > 0 {
+			jobs = append(jobs, job{node: c.node, rules: dropRules(c.ips, probability)})
+		}
+	}
+	return jobs
 }
 
 // heal removes every partition rule and packet-delay qdisc from every
@@ -61,25 +97,22 @@ func drop(ctx context.Context, n *cluster.Node, ip, probability string) error {
 // its network namespace on restart).
 type heal struct{ c *cluster.Cluster }
 
-// Apply flushes the filter chains and netem qdiscs everywhere.
-func (h heal) Apply(ctx context.Context, _ []*cluster.Node) error {
-	var errs []error
+// Apply lifts the cuts; see applyTimed.
+func (h heal) Apply(ctx context.Context, nodes []*cluster.Node) error {
+	_, err := h.applyTimed(ctx, nodes)
+	return err
+}
+
+// applyTimed flushes the filter chains, and the netem qdisc where the
+// kernel has netem, with one exec per running node, all at once.
+func (h heal) applyTimed(ctx context.Context, _ []*cluster.Node) (landing, error) {
+	var jobs []job
 	for _, n := range h.c.Nodes() {
-		if !n.Running() {
-			continue
-		}
-		if _, err := n.Exec(ctx, "iptables", "-w", "-F", "INPUT"); err != nil {
-			errs = append(errs, err)
-		}
-		if _, err := n.Exec(ctx, "iptables", "-w", "-F", "OUTPUT"); err != nil {
-			errs = append(errs, err)
-		}
-		if netemAvailable() {
-			// No qdisc to delete is the normal case: ignore that error.
-			_, _ = n.Exec(ctx, "tc", "qdisc", "del", "dev", "eth0", "root")
+		if n.Running() {
+			jobs = append(jobs, job{node: n, rules: flushRules(), clearNetem: netemAvailable()})
 		}
 	}
-	return errors.Join(errs...)
+	return runJobs(ctx, "heal", jobs)
 }
 
 // netem delays every packet a target sends.
@@ -110,32 +143,48 @@ func netemAvailable() bool {
 // bridge cuts two nodes of the topology from each other and leaves the
 // third connected to both. Its targets are the containers of exactly two
 // nodes (hosts).
-type bridge struct{}
+type bridge struct{ c *cluster.Cluster }
 
-// Apply installs DROP rules between the two hosts' containers only.
-func (bridge) Apply(ctx context.Context, targets []*cluster.Node) error {
+// Apply installs the cuts; see applyTimed.
+func (b bridge) Apply(ctx context.Context, targets []*cluster.Node) error {
+	_, err := b.applyTimed(ctx, targets)
+	return err
+}
+
+// applyTimed gives each target one exec that drops the containers of the
+// other host only, all targets at once.
+func (b bridge) applyTimed(ctx context.Context, targets []*cluster.Node) (landing, error) {
+	ips, err := b.c.IPs(ctx)
+	if err != nil {
+		return landing{}, fmt.Errorf("bridge: %w", err)
+	}
+	cuts, err := bridgeCuts(targets, ips)
+	if err != nil {
+		return landing{}, err
+	}
+	return runJobs(ctx, "bridge", dropJobs(cuts, ""))
+}
+
+// bridgeCuts cuts each target from the targets of the other host, and
+// from nothing else: the third host stays reachable from both.
+func bridgeCuts(targets []*cluster.Node, ips map[string]string) ([]cut, error) {
 	hosts := map[int][]*cluster.Node{}
+	var order []int
 	for _, t := range targets {
+		if _, ok := hosts[t.Host]; !ok {
+			order = append(order, t.Host)
+		}
 		hosts[t.Host] = append(hosts[t.Host], t)
 	}
 	if len(hosts) != 2 {
-		return fmt.Errorf("bridge needs the containers of exactly two nodes, got %d", len(hosts))
+		return nil, fmt.Errorf("bridge needs the containers of exactly two nodes, got %d", len(hosts))
 	}
-	var sides [][]*cluster.Node
-	for _, h := range hosts {
-		sides = append(sides, h)
-	}
-	var errs []error
-	for i, side := range sides {
-		for _, a := range side {
-			for _, b := range sides[1-i] {
-				ip, err := b.IP(ctx)
-				if err != nil {
-					continue
-				}
-				errs = append(errs, drop(ctx, a, ip, ""))
-			}
+	var out []cut
+	for i, h := range order {
+		other := addrs(hosts[order[1-i]], ips)
+		for _, t := range hosts[h] {
+			out = append(out, cut{t, other})
 		}
 	}
-	return errors.Join(errs...)
+	return out, nil
 }

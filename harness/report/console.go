@@ -20,6 +20,9 @@ type Row struct {
 	// Dir is the scenario's report folder (holding result.json,
 	// report.html and history.jsonl).
 	Dir string
+	// Cluster names the cluster the scenario shared with others (profile#n,
+	// scenario k on it); empty when unknown.
+	Cluster string
 }
 
 // Summary renders one console table line per row, so the person who
@@ -35,7 +38,7 @@ func Summary(w io.Writer, rows []Row) {
 		t.Append([]string{
 			r.Result.Scenario,
 			r.Result.Profile,
-			strings.ToUpper(string(r.Result.Verdict)),
+			verdictText(r.Result),
 			fmt.Sprintf("%d/%d/%d", c.SentOK, c.SentFail, c.SentInfo),
 			strconv.Itoa(c.Delivered),
 			strconv.Itoa(c.Lost),
@@ -46,6 +49,7 @@ func Summary(w io.Writer, rows []Row) {
 		})
 	}
 	t.Render()
+	incompleteLines(w, rows)
 }
 
 // worstFailover returns the longest RTO and whether some disruptive fault
@@ -66,6 +70,10 @@ func worstFailover(fs []checker.Failover) (worst time.Duration, never, ok bool) 
 
 // worstFailoverText formats worstFailover; a fault that never recovered
 // outranks any finite time because it is the worse outcome.
+// WorstFailoverText is the longest failover of a run, human-readable:
+// "-" without one, "never" if some fault never recovered.
+func WorstFailoverText(fs []checker.Failover) string { return worstFailoverText(fs, true) }
+
 func worstFailoverText(fs []checker.Failover, human bool) string {
 	worst, never, ok := worstFailover(fs)
 	switch {

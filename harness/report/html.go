@@ -38,6 +38,12 @@ type Meta struct {
 	Images map[string]string
 	// Duration is the run's wall time; zero means "use Result.End − Start".
 	Duration time.Duration
+	// Cluster names the cluster the scenario ran on (profile#n): the
+	// scenarios of one session share a cluster per profile, restored to
+	// its baseline between them.
+	Cluster string
+	// ClusterTurn is the scenario's place on that cluster, 1 for the first.
+	ClusterTurn int
 }
 
 // LogFile is one container log.
@@ -49,12 +55,13 @@ type LogFile struct {
 }
 
 var funcs = template.FuncMap{
-	"n":      num,
-	"secs":   secs,
-	"dur":    fmtDur,
-	"upper":  func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
-	"status": statusClass,
-	"ts":     func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") },
+	"n":          num,
+	"secs":       secs,
+	"dur":        fmtDur,
+	"upper":      func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
+	"status":     statusClass,
+	"incomplete": IncompleteText,
+	"ts":         func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") },
 }
 
 var (
@@ -179,7 +186,8 @@ func countRows(c checker.Counts) []kv {
 }
 
 // knownFields are the result.json keys the report renders itself.
-var knownFields = []string{"scenario", "profile", "verdict", "checks", "counts", "failover", "queue", "start", "end"}
+var knownFields = []string{"scenario", "profile", "verdict", "checks", "counts", "failover", "queue", "start", "end",
+	"incomplete", "incomplete_reason"}
 
 // extraFields shows whatever else the checker puts in result.json (e.g.
 // master overlaps) as JSON, so new evidence reaches the report without

@@ -25,6 +25,7 @@ type indexCell struct {
 	Lost          int
 	Gap           string
 	GapTitle      string
+	Cluster       string
 }
 
 type indexRow struct {
@@ -114,6 +115,7 @@ func makeCell(runDir string, r Row) indexCell {
 		FailoverTitle: failoverList(r.Result.Failover),
 		Lost:          r.Result.Counts.Lost,
 		Gap:           "?",
+		Cluster:       r.Cluster,
 	}
 	g, err := gapFromFile(filepath.Join(r.Dir, history.OpsFile))
 	switch {

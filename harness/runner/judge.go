@@ -54,7 +54,7 @@ func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, e
 	return res, nil
 }
 
-func judge(f *scenario.File, profile, dir string, run history.Run, c *cluster.Cluster) (*Outcome, error) {
+func judge(f *scenario.File, profile, dir string, run history.Run, c *cluster.Cluster, l *Lease) (*Outcome, error) {
 	if err := run.Save(dir); err != nil {
 		return nil, err
 	}
@@ -63,10 +63,10 @@ func judge(f *scenario.File, profile, dir string, run history.Run, c *cluster.Cl
 		return nil, err
 	}
 	if err := WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir)),
-		Images: map[string]string{"node": c.Image()}}); err != nil {
+		Images: map[string]string{"node": c.Image()}, Cluster: l.Name, ClusterTurn: l.Turn}); err != nil {
 		return nil, err
 	}
-	return &Outcome{Result: res, Dir: dir}, nil
+	return &Outcome{Result: res, Dir: dir, Cluster: fmt.Sprintf("%s, scenario %d", l.Name, l.Turn)}, nil
 }
 
 // WriteOutputs writes result.json and report.html into dir.

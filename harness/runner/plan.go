@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -60,23 +61,49 @@ func saveScenario(dir string, f *scenario.File) error {
 }
 
 // Recheck judges a saved run again, offline, and rewrites its result.json
-// and report.html.
+// and report.html. It also judges a run that died: without result.json it
+// takes the scenario from the folder's only *.yaml and the profile from
+// the folder's name (<scenario>@<profile>), the run's start event, or the
+// scenario's only profile, in that order. A run whose history stops early
+// is judged on what it recorded, marked incomplete, with verdict Unknown.
 func Recheck(dir string) (checker.Result, error) {
 	prev, err := report.ReadResult(dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return checker.Result{}, err
+	}
+	path, err := history.ScenarioCopy(dir, prev.Scenario)
 	if err != nil {
 		return checker.Result{}, err
 	}
-	f, err := scenario.Load(filepath.Join(dir, prev.Scenario+".yaml"))
+	f, err := scenario.Load(path)
 	if err != nil {
 		return checker.Result{}, err
 	}
-	run, err := history.Load(dir)
+	run, cut, err := history.LoadPartial(dir)
 	if err != nil {
 		return checker.Result{}, err
 	}
-	res, err := Judge(f, prev.Profile, run)
+	// A folder name or event may carry something that is not a profile
+	// (a repeated run's suffix, an edited detail): only a known one counts.
+	profile := prev.Profile
+	for _, p := range []string{history.FolderProfile(dir), history.StartedOn(run.Events, f.Name)} {
+		if profile == "" && scenario.KnownProfile(p) {
+			profile = p
+		}
+	}
+	if profile == "" && len(f.Profiles) == 1 {
+		profile = f.Profiles[0]
+	}
+	if profile == "" {
+		return checker.Result{}, fmt.Errorf("%s: no result.json, no @profile in the folder name, no run start event, "+
+			"and %s runs on %d profiles: cannot tell which profile ran", dir, path, len(f.Profiles))
+	}
+	res, err := Judge(f, profile, run)
 	if err != nil {
 		return res, err
+	}
+	if why := history.IncompleteReason(run, cut); why != "" {
+		res.Incomplete, res.IncompleteReason, res.Verdict = true, why, checker.Unknown
 	}
 	return res, WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir))})
 }

@@ -31,12 +31,18 @@ type Options struct {
 	RunID string
 	// Progress receives human-readable progress; nil discards it.
 	Progress io.Writer
+	// Queue is the destination the workload uses; unique per run.
+	Queue string
+	// Dir is the scenario's output folder; default Dir(RunDir, f, profile).
+	Dir string
 }
 
 // Outcome is what one scenario run produced.
 type Outcome struct {
 	Result checker.Result
 	Dir    string
+	// Cluster says which cluster the run shared, and its turn on it.
+	Cluster string
 }
 
 // drainTimeout bounds the final drain, so a cluster that never serves
@@ -66,14 +72,18 @@ func Dir(runDir string, f *scenario.File, profile string) string {
 	return filepath.Join(runDir, f.Name)
 }
 
-// Run executes f on profile. The error is for runs that could not be
-// carried out (Docker, bring-up); a guarantee broken by the cluster is a
-// failed verdict in the Outcome, not an error.
-func Run(ctx context.Context, f *scenario.File, profile string, o Options) (*Outcome, error) {
+// Run executes f on profile, on a cluster from pool (restored to its
+// baseline, or built). The error is for runs that could not be carried
+// out (Docker, bring-up); a guarantee broken by the cluster is a failed
+// verdict in the Outcome, not an error.
+func Run(ctx context.Context, f *scenario.File, profile string, pool *Pool, o Options) (*Outcome, error) {
 	if err := Validate(f, profile); err != nil {
 		return nil, err
 	}
-	dir := Dir(o.RunDir, f, profile)
+	dir := o.Dir
+	if dir == "" {
+		dir = Dir(o.RunDir, f, profile)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", dir, err)
 	}
@@ -82,48 +92,47 @@ func Run(ctx context.Context, f *scenario.File, profile string, o Options) (*Out
 	}
 	p := newProgress(o.Progress, f.Name+"/"+profile)
 	rec := history.NewRecorder()
+	// The evidence goes to disk as the run goes, so a run that errors,
+	// times out or is interrupted still leaves what it recorded.
+	if err := rec.Stream(dir); err != nil {
+		return nil, err
+	}
+	defer rec.Close()
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseStart, Detail: f.Name + " on " + profile})
-
-	c, err := cluster.Run(ctx, cluster.WithImage(o.Image), cluster.WithProfile(profile),
-		cluster.WithRecorder(rec), cluster.WithLogDir(dir), cluster.WithRunID(o.RunID+"-"+f.Name),
-		cluster.WithProgress(p.line))
-	defer func() {
-		// A fresh context: the run's own may be the thing that ended.
-		tctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := c.Terminate(tctx); err != nil {
-			p.line("cleanup: " + err.Error())
-		}
-	}()
+	lease, err := pool.Acquire(ctx, profile, rec, dir, p.line)
+	defer lease.Release()
 	if err != nil {
-		return nil, fmt.Errorf("start %s cluster: %w", profile, err)
+		return nil, err
 	}
-	if _, err := c.FirstLeader(ctx, time.Minute); err != nil {
-		return nil, fmt.Errorf("waiting for the first master: %w", err)
-	}
-	if err := drive(ctx, f, c, rec, p); err != nil {
+	c := lease.Cluster
+	// The role samples of whatever runs next on the cluster are not this run's.
+	defer c.Attach(nil, dir, nil)
+	p.line(fmt.Sprintf("cluster %s ready for its scenario %d in %s", lease.Name, lease.Turn, lease.Prepared.Round(100*time.Millisecond)))
+	rec.Event(history.Event{Type: history.RunEvent, Phase: "baseline", Detail: fmt.Sprintf(
+		"cluster %s, scenario %d on it, ready in %s", lease.Name, lease.Turn, lease.Prepared.Round(time.Millisecond))})
+	if err := drive(ctx, f, c, rec, p, o.Queue); err != nil {
 		return nil, err
 	}
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseEnd})
-	tctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := c.Terminate(tctx); err != nil {
-		p.line("cleanup: " + err.Error())
+	c.Attach(nil, dir, nil)
+	if err := rec.Close(); err != nil {
+		p.line("history stream: " + err.Error()) // judge saves the whole history again
 	}
-	return judge(f, profile, dir, rec.Snapshot(), c)
+	return judge(f, profile, dir, rec.Snapshot(), c, lease)
 }
 
 // drive runs the workload and the fault timeline together, then drains.
-func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, p *progress) error {
+func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, p *progress, queue string) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := newLoad(ctx, f, c, rec)
+	w := newLoad(ctx, f, c, rec, queue)
 	nem := nemesis.New(c, rec)
 	prodDone := make(chan error, 1)
 	go func() { prodDone <- w.produce(ctx) }()
 	stopWatch := p.watch(rec, c)
 	defer stopWatch()
 
+	began := time.Now()
 	timelineErr := playTimeline(ctx, f, nem, p)
 	nem.Wait()
 	if err := <-prodDone; err != nil && ctx.Err() != nil {
@@ -143,7 +152,40 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		}
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
+	settle(ctx, f, c, began, p)
 	return nil
+}
+
+// settle keeps the role samples coming after the drain until the cluster
+// is back to its baseline or the last rejoin bound has passed: a timeline
+// cut short must not end the evidence a rejoin check needs (a PostgreSQL
+// member's pg_rewind alone can take 15 s on 2 cores).
+func settle(ctx context.Context, f *scenario.File, c *cluster.Cluster, began time.Time, p *progress) {
+	by := rejoinDeadline(f, began)
+	if by.IsZero() || time.Now().After(by) {
+		return
+	}
+	sctx, cancel := context.WithDeadline(ctx, by)
+	defer cancel()
+	if err := c.WaitBaseline(sctx); err != nil && ctx.Err() == nil {
+		p.line("settle: " + err.Error())
+	}
+}
+
+// rejoinDeadline is when the rejoin bound of the timeline's last start or
+// restart runs out; zero when no rejoin check applies.
+func rejoinDeadline(f *scenario.File, began time.Time) time.Time {
+	bound := max(f.Expect.RejoinWithin, f.Expect.RejoinFollowerWithin)
+	last := time.Duration(-1)
+	for _, s := range f.Timeline {
+		if s.Action == scenario.ActionStart || s.Action == scenario.ActionRestart {
+			last = s.At
+		}
+	}
+	if bound <= 0 || last < 0 {
+		return time.Time{}
+	}
+	return began.Add(last + bound)
 }
 
 // load is a workload as the runner drives it: produce while faults run,
@@ -156,8 +198,8 @@ type load struct {
 // newLoad picks the client for the profile: STOMP against brokers, or
 // znode creates against a ZooKeeper-only ensemble. The STOMP consumer
 // starts at once (after its configured delay) and runs until drained.
-func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder) load {
-	cfg := workloadConfig(f)
+func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, queue string) load {
+	cfg := workloadConfig(f, queue)
 	if len(c.Brokers) == 0 {
 		z := workload.NewZK(cfg, rec, endpoints(c.ZooKeepers, cluster.ZKPort))
 		return load{produce: z.Run, drain: z.FinalRead}
@@ -196,9 +238,12 @@ func playTimeline(ctx context.Context, f *scenario.File, nem *nemesis.Nemesis, p
 	return errors.Join(errs...)
 }
 
-func workloadConfig(f *scenario.File) workload.Config {
+// workloadConfig is the scenario's load on queue; a cluster shared by
+// several scenarios gives each a queue of its own, so nothing one left
+// undelivered is counted by the next.
+func workloadConfig(f *scenario.File, queue string) workload.Config {
 	w := f.Workload
-	return workload.Config{Queue: "amqha." + f.Name, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
+	return workload.Config{Queue: queue, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
 		MessageSize: w.MessageSize, Persistent: w.Persistent, ConsumerDelay: w.ConsumerDelay,
 		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet}
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/amqha/amqha/docker"
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/history"
 	"github.com/amqha/amqha/harness/report"
 	"github.com/amqha/amqha/harness/scenario"
 )
@@ -37,8 +38,10 @@ type Session struct {
 	Out    io.Writer
 
 	cancel context.CancelFunc
+	pool   *Pool
 	mu     sync.Mutex
 	rows   []report.Row
+	runs   int
 }
 
 // NewSession checks Docker and the image, sweeps what dead runs left, and
@@ -57,6 +60,7 @@ func NewSession(parent context.Context, root string, out io.Writer) (*Session, i
 	}
 	id := time.Now().Format("20060102-150405")
 	s.RunDir = filepath.Join(root, id)
+	s.pool = NewPool(s.Image, id)
 	if err := os.MkdirAll(s.RunDir, 0o755); err != nil {
 		fmt.Fprintln(out, "amqha:", err)
 		cancel()
@@ -85,13 +89,23 @@ func (s *Session) onInterrupt() {
 // signal, or a test binary about to be killed by its -timeout.
 func (s *Session) Abort(reason string, code int) {
 	fmt.Fprintf(s.Out, "\namqha: %s: removing containers, networks and volumes\n", reason)
+	s.flush() // first, in case the cleanup hangs
 	s.cancel()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if err := cluster.RemoveOwn(ctx); err != nil {
 		fmt.Fprintln(s.Out, "amqha: cleanup:", err)
 	}
+	s.flush() // again: what the cancelled runs recorded while they ended
 	os.Exit(code)
+}
+
+// flush writes every streaming run's history to disk; `amqha check` then
+// judges it and marks it incomplete.
+func (s *Session) flush() {
+	if err := history.FlushAll(); err != nil {
+		fmt.Fprintln(s.Out, "amqha: saving histories:", err)
+	}
 }
 
 // AbortBefore arranges an Abort shortly before deadline, so that go test's
@@ -105,15 +119,27 @@ func (s *Session) AbortBefore(timeout time.Duration) {
 	time.AfterFunc(timeout-margin, func() { s.Abort("test timeout is near", ExitFail) })
 }
 
-// Run runs one scenario on one profile and remembers its row for the summary.
+// Run runs one scenario on one profile, on the session's cluster for that
+// profile, and remembers its row for the summary. Runs on different
+// profiles may be called concurrently.
 func (s *Session) Run(f *scenario.File, profile string) (*Outcome, error) {
-	out, err := Run(s.Ctx, f, profile, Options{Image: s.Image, RunDir: s.RunDir,
-		RunID: filepath.Base(s.RunDir), Progress: s.Out})
+	return s.RunAs(f, profile, Dir(s.RunDir, f, profile))
+}
+
+// RunAs is Run with the scenario's output folder chosen by the caller
+// (repeated runs of one scenario each need their own).
+func (s *Session) RunAs(f *scenario.File, profile, dir string) (*Outcome, error) {
+	s.mu.Lock()
+	s.runs++
+	queue := fmt.Sprintf("amqha.%s.%d", f.Name, s.runs)
+	s.mu.Unlock()
+	out, err := Run(s.Ctx, f, profile, s.pool, Options{Image: s.Image, RunDir: s.RunDir, Dir: dir,
+		RunID: filepath.Base(s.RunDir), Progress: s.Out, Queue: queue})
 	if err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
-	s.rows = append(s.rows, report.Row{Result: out.Result, Dir: out.Dir})
+	s.rows = append(s.rows, report.Row{Result: out.Result, Dir: out.Dir, Cluster: out.Cluster})
 	s.mu.Unlock()
 	return out, nil
 }
@@ -122,6 +148,7 @@ func (s *Session) Run(f *scenario.File, profile string) (*Outcome, error) {
 // it. It returns code, or ExitFail if the index could not be written.
 func (s *Session) Close(code int) int {
 	defer s.cancel()
+	s.pool.Close(func(msg string) { fmt.Fprintln(s.Out, "amqha:", msg) })
 	s.mu.Lock()
 	rows := s.rows
 	s.mu.Unlock()
@@ -153,7 +180,7 @@ func Profiles(f *scenario.File, override string) []string {
 func Mismatches(res checker.Result) []string {
 	var out []string
 	for _, c := range res.Checks {
-		if c.Status == c.Expected || (c.Status == checker.NotApplicable && c.Expected == checker.Pass) {
+		if !mismatch(c) {
 			continue
 		}
 		out = append(out, fmt.Sprintf("  %s: %s (expected %s): %s", c.Name, c.Status, c.Expected, c.Detail))
@@ -162,4 +189,10 @@ func Mismatches(res checker.Result) []string {
 		out = append(out, "  verdict "+string(res.Verdict))
 	}
 	return out
+}
+
+// mismatch reports whether a check disagrees with its expectation; n/a
+// where a pass was expected is no disagreement (the check had nothing to judge).
+func mismatch(c checker.CheckResult) bool {
+	return c.Status != c.Expected && !(c.Status == checker.NotApplicable && c.Expected == checker.Pass)
 }

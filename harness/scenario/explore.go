@@ -48,6 +48,7 @@ func Explore(seed int64, profile string, duration time.Duration, targets []strin
 	}
 	f := &File{
 		Name:     fmt.Sprintf("explore-%d", seed),
+		Tier:     TierExtended,
 		Profiles: []string{profile},
 		Seed:     seed,
 		Workload: defaultWorkload(),

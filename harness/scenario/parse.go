@@ -16,7 +16,7 @@ import (
 
 // The fields of each mapping, in documentation order.
 var (
-	topFields      = []string{"name", "description", "profiles", "profile", "seed", "workload", "timeline", "expect"}
+	topFields      = []string{"name", "description", "tier", "profiles", "profile", "seed", "workload", "timeline", "expect"}
 	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet"}
 	stepFields     = []string{"at", "action", "target", "duration"}
 	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
@@ -118,6 +118,7 @@ func (p *parser) parse(data []byte) *File {
 	f := &File{}
 	p.name(f, m, root)
 	p.description(f, m, root)
+	p.tier(f, m)
 	p.profiles(f, m, root)
 	p.seed(f, m)
 	p.workload(f, m)

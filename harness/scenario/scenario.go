@@ -27,6 +27,8 @@ type File struct {
 	// Description says what the scenario does and what is expected on
 	// each profile.
 	Description string
+	// Tier is the suite the scenario belongs to (default TierDefault).
+	Tier Tier
 	// Seed is the seed an exploratory run drew its timeline from (see
 	// Explore); 0 means none.
 	Seed int64

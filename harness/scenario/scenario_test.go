@@ -59,9 +59,9 @@ expect:
 	want := &File{
 		Path:        "scenarios/kill-master.yaml",
 		Name:        "kill-master",
-		Description: "Kill the master, restart it, expect no loss.\n",
-		Profiles:    []string{"shared-kahadb", "jdbc"},
-		Seed:        7,
+		Description: "Kill the master, restart it, expect no loss.\n", Tier: TierDefault,
+		Profiles: []string{"shared-kahadb", "jdbc"},
+		Seed:     7,
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
 			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second},
 		Timeline: []Step{
@@ -89,7 +89,7 @@ func TestDefaultsApply(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := &File{
-		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Profiles: []string{"zookeeper"},
+		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Tier: TierDefault, Profiles: []string{"zookeeper"},
 		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
 			Persistent: true, DrainQuiet: 5 * time.Second},
 		Expect: Expect{NoLoss: true, SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
@@ -118,6 +118,7 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"not a mapping", "", "- a\n", 1, "", "the file must be a mapping of fields"},
 		{"YAML syntax", "", head + "workload: [1\n", 4, "", "invalid YAML"},
 		{"missing description", "", "name: t\nprofiles: [jdbc]\n", 1, "description", "is required"},
+		{"unknown tier", "", "name: t\ndescription: d\ntier: fast\nprofiles: [jdbc]\n", 3, "tier", "unknown tier \"fast\" (known: smoke, default, extended)"},
 		{"unknown top-level field", "", head + "colour: red\n", 4, "colour", "unknown field (known fields: name, description"},
 		{"field in the wrong section", "", head + "rate: 5\n", 4, "rate", "unknown field here (rate belongs under workload:)"},
 		{"unknown nested field", "", head + "workload:\n  rat: 200\n", 5, "workload.rat", `unknown field (did you mean "rate"?)`},

@@ -13,6 +13,7 @@ type (
 	yamlFile struct {
 		Name        string       `yaml:"name"`
 		Description string       `yaml:"description"`
+		Tier        string       `yaml:"tier,omitempty"`
 		Profiles    []string     `yaml:"profiles,flow"`
 		Seed        int64        `yaml:"seed,omitempty"`
 		Workload    yamlWorkload `yaml:"workload"`
@@ -59,6 +60,7 @@ func (f *File) YAML() []byte {
 	doc := yamlFile{
 		Name:        f.Name,
 		Description: f.Description,
+		Tier:        string(f.Tier),
 		Profiles:    f.Profiles,
 		Seed:        f.Seed,
 		Workload: yamlWorkload{

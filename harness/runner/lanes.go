@@ -1,0 +1,109 @@
+package runner
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/amqha/amqha/harness/scenario"
+)
+
+// LanesEnv sets how many profiles run side by side (default DefaultLanes).
+const LanesEnv = "AMQHA_LANES"
+
+// DefaultLanes runs every profile of the catalogue side by side: on 2 cores
+// the four clusters together still gave the same verdicts and failover
+// times as one at a time (README, "Suite wall time"), and the catalogue
+// fits Go's default 10-minute test timeout only this way.
+const DefaultLanes = 4
+
+// Lanes from the environment; bad input is an error naming the variable.
+func LanesFromEnv() (int, error) {
+	v := os.Getenv(LanesEnv)
+	if v == "" {
+		return DefaultLanes, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 {
+		return 0, fmt.Errorf("%s=%q: want a whole number of lanes, at least 1", LanesEnv, v)
+	}
+	return n, nil
+}
+
+// Lanes splits a plan into at most n lanes that can run side by side. The
+// scenarios of one profile stay in one lane, in plan order, because they
+// take the profile's one cluster in turn; the heaviest profiles are placed
+// first, each on the lightest lane so far.
+func Lanes(plan []Planned, n int) [][]Planned {
+	byProfile := map[string][]Planned{}
+	var order []string
+	for _, p := range plan {
+		if _, ok := byProfile[p.Profile]; !ok {
+			order = append(order, p.Profile)
+		}
+		byProfile[p.Profile] = append(byProfile[p.Profile], p)
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(cost(byProfile[b]), cost(byProfile[a])) })
+	n = max(1, min(n, len(order)))
+	lanes := make([][]Planned, n)
+	load := make([]time.Duration, n)
+	for _, pf := range order {
+		i := slices.Index(load, slices.Min(load))
+		lanes[i] = append(lanes[i], byProfile[pf]...)
+		load[i] += cost(byProfile[pf])
+	}
+	return slices.DeleteFunc(lanes, func(l []Planned) bool { return len(l) == 0 })
+}
+
+// cost estimates a lane's wall time from its workloads.
+func cost(ps []Planned) time.Duration {
+	var d time.Duration
+	for _, p := range ps {
+		d += p.File.Workload.Duration
+	}
+	return d
+}
+
+// RunLanes runs each lane in its own goroutine, the lane's runs one after
+// another, and waits for all of them.
+func RunLanes[T any](lanes [][]T, run func(T)) {
+	var wg sync.WaitGroup
+	for _, lane := range lanes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, p := range lane {
+				run(p)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// InTier keeps the planned runs whose scenario belongs to the suite tier.
+func InTier(plan []Planned, tier scenario.Tier) []Planned {
+	return slices.DeleteFunc(slices.Clone(plan), func(p Planned) bool { return !tier.Includes(p.File.Tier) })
+}
+
+// TierEnv selects the suite tier of the scenario tests (default: default).
+const TierEnv = "AMQHA_TIER"
+
+// SuiteTier is the tier a test run covers: smoke under -short, else the
+// tier named by TierEnv, else the default tier.
+func SuiteTier(short bool, env string) (scenario.Tier, error) {
+	if short {
+		return scenario.TierSmoke, nil
+	}
+	if env == "" {
+		return scenario.TierDefault, nil
+	}
+	t, ok := scenario.ParseTier(env)
+	if !ok {
+		return "", fmt.Errorf("%s=%q: unknown tier (known: %v)", TierEnv, env, scenario.Tiers)
+	}
+	return t, nil
+}

@@ -1,0 +1,145 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/history"
+	"github.com/amqha/amqha/harness/nemesis"
+)
+
+// Bounds of a cluster's preparation for a scenario. A restore that misses
+// restoreTimeout rebuilds the cluster; a new cluster that has no baseline
+// within baselineTimeout fails the run.
+const (
+	restoreTimeout  = 90 * time.Second
+	baselineTimeout = 2 * time.Minute
+)
+
+// Pool keeps one running cluster per profile for a whole session, so that
+// the bring-up (up to a minute for replicated) is paid once, not once per
+// scenario. Scenarios on one profile take its cluster in turn.
+type Pool struct {
+	image string
+	runID string
+
+	mu   sync.Mutex
+	byPf map[string]*pooled
+}
+
+// pooled is one profile's cluster and what has run on it.
+type pooled struct {
+	mu        sync.Mutex // held by the scenario using the cluster
+	c         *cluster.Cluster
+	built     int // clusters built for this profile so far
+	scenarios int // scenarios run on the current cluster
+}
+
+// NewPool returns an empty pool whose clusters run image and carry runID
+// in their resources' names.
+func NewPool(image, runID string) *Pool {
+	return &Pool{image: image, runID: runID, byPf: map[string]*pooled{}}
+}
+
+// Lease is a cluster handed to one scenario.
+type Lease struct {
+	Cluster *cluster.Cluster
+	// Name identifies the cluster within the session (profile#n), so a
+	// report says which scenarios shared it.
+	Name string
+	// Turn is the scenario's place on that cluster, 1 for the first.
+	Turn int
+	// Prepared is how long the bring-up or the restore took.
+	Prepared time.Duration
+
+	p *pooled
+}
+
+// Release gives the cluster back for the profile's next scenario.
+func (l *Lease) Release() { l.p.mu.Unlock() }
+
+// Acquire hands profile's cluster to a scenario: restored to its baseline
+// if one is running, else built. Its role samples go to rec and its logs
+// to dir from now on. The lease must be released, also on error.
+func (p *Pool) Acquire(ctx context.Context, profile string, rec *history.Recorder, dir string, say func(string)) (*Lease, error) {
+	p.mu.Lock()
+	pf, ok := p.byPf[profile]
+	if !ok {
+		pf = &pooled{}
+		p.byPf[profile] = pf
+	}
+	p.mu.Unlock()
+	pf.mu.Lock()
+	l := &Lease{p: pf}
+	began := time.Now()
+	if pf.c != nil {
+		pf.c.Attach(rec, dir, say)
+		if err := restore(ctx, pf.c); err != nil {
+			say(fmt.Sprintf("restore failed, rebuilding the cluster: %v", err))
+			p.drop(pf, say)
+		}
+	}
+	if pf.c == nil {
+		if err := p.build(ctx, pf, profile, rec, dir, say); err != nil {
+			return l, err
+		}
+	}
+	pf.scenarios++
+	l.Cluster, l.Turn, l.Prepared = pf.c, pf.scenarios, time.Since(began)
+	l.Name = fmt.Sprintf("%s#%d", profile, pf.built)
+	return l, nil
+}
+
+func restore(ctx context.Context, c *cluster.Cluster) error {
+	if err := nemesis.Heal(ctx, c); err != nil {
+		return fmt.Errorf("heal: %w", err)
+	}
+	return c.Restore(ctx, restoreTimeout)
+}
+
+func (p *Pool) build(ctx context.Context, pf *pooled, profile string, rec *history.Recorder, dir string, say func(string)) error {
+	pf.built++
+	c, err := cluster.Run(ctx, cluster.WithImage(p.image), cluster.WithProfile(profile),
+		cluster.WithRecorder(rec), cluster.WithLogDir(dir),
+		cluster.WithRunID(fmt.Sprintf("%s-%s-%d", p.runID, profile, pf.built)), cluster.WithProgress(say))
+	pf.c, pf.scenarios = c, 0
+	if err != nil {
+		p.drop(pf, say)
+		return fmt.Errorf("start %s cluster: %w", profile, err)
+	}
+	bctx, cancel := context.WithTimeout(ctx, baselineTimeout)
+	defer cancel()
+	if err := c.WaitBaseline(bctx); err != nil {
+		p.drop(pf, say)
+		return fmt.Errorf("new %s cluster: %w", profile, err)
+	}
+	return nil
+}
+
+// drop terminates the profile's cluster; the next Acquire builds another.
+func (p *Pool) drop(pf *pooled, say func(string)) {
+	// A fresh context: the run's own may be the thing that ended.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := pf.c.Terminate(ctx); err != nil {
+		say("cleanup: " + err.Error())
+	}
+	pf.c = nil
+}
+
+// Close terminates every cluster of the pool, waiting for scenarios still
+// running on them.
+func (p *Pool) Close(say func(string)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, pf := range p.byPf {
+		pf.mu.Lock()
+		if pf.c != nil {
+			p.drop(pf, say)
+		}
+		pf.mu.Unlock()
+	}
+}
