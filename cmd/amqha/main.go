@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/report"
 	"github.com/amqha/amqha/harness/runner"
 	"github.com/amqha/amqha/harness/scenario"
 )
@@ -123,8 +124,22 @@ func runPlan(files []string, o planOptions, stdout, stderr io.Writer) int {
 	code = s.Close(code)
 	if o.repeat > 1 {
 		matrix.Render(stdout)
+		if err := writeMatrix(filepath.Join(s.RunDir, "stability.txt"), matrix); err != nil {
+			fmt.Fprintln(stderr, "amqha:", err)
+			code = max(code, runner.ExitFail)
+		}
 	}
 	return code
+}
+
+// writeMatrix keeps the stability matrix beside the run's reports.
+func writeMatrix(path string, m *report.Matrix) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("stability matrix: %w", err)
+	}
+	m.Render(f)
+	return f.Close()
 }
 
 func cmdValidate(args []string, stdout, stderr io.Writer) int {

@@ -13,7 +13,12 @@ import (
 // landing is when a network fault's change was in place in its first and
 // its last container: a partition begins when its first cut holds, and a
 // heal is over only when its last rule is gone.
-type landing struct{ first, last time.Time }
+type landing struct {
+	first, last time.Time
+	// viaExec names the containers whose agent did not answer, so their
+	// rules went in through the slower docker exec.
+	viaExec []string
+}
 
 // spread is how far apart the first and the last container's change landed.
 func (l landing) spread() time.Duration { return l.last.Sub(l.first) }
@@ -44,13 +49,14 @@ type job struct {
 }
 
 // apply sends the rules to the container's fault agent, or, where the
-// container has none, applies them with one docker exec.
-func (j job) apply(ctx context.Context) error {
-	err := j.node.RestoreRules(ctx, j.rules, j.clearNetem)
+// container has none, applies them with one docker exec (viaExec true).
+func (j job) apply(ctx context.Context) (viaExec bool, err error) {
+	err = j.node.RestoreRules(ctx, j.rules, j.clearNetem)
 	if errors.Is(err, cluster.ErrNoAgent) {
 		_, err = j.node.Exec(ctx, restoreCmd(j.rules, j.clearNetem)...)
+		return true, err
 	}
-	return err
+	return false, err
 }
 
 // runJobs runs every job at once, so that the cuts land together instead
@@ -60,12 +66,14 @@ func (j job) apply(ctx context.Context) error {
 func runJobs(ctx context.Context, fault string, jobs []job) (landing, error) {
 	done := make([]time.Time, len(jobs))
 	errs := make([]error, len(jobs))
+	execs := make([]bool, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := j.apply(ctx); err != nil {
+			var err error
+			if execs[i], err = j.apply(ctx); err != nil {
 				errs[i] = fmt.Errorf("%s on %s: %w", fault, j.node.Name, err)
 				return
 			}
@@ -74,9 +82,12 @@ func runJobs(ctx context.Context, fault string, jobs []job) (landing, error) {
 	}
 	wg.Wait()
 	var l landing
-	for _, t := range done {
+	for i, t := range done {
 		if !t.IsZero() {
 			l.add(t)
+		}
+		if execs[i] {
+			l.viaExec = append(l.viaExec, jobs[i].node.Name)
 		}
 	}
 	return l, errors.Join(errs...)

@@ -169,6 +169,9 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 	if !l.first.IsZero() {
 		ev.Time, done = l.first, l.last
 		ev.Detail += fmt.Sprintf("; %s within %s", landed(ev.Action), l.spread().Round(time.Millisecond))
+		if len(l.viaExec) > 0 {
+			ev.Detail += "; by docker exec on " + strings.Join(l.viaExec, ", ")
+		}
 	}
 	if err != nil {
 		ev.Error = err.Error()
