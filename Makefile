@@ -60,7 +60,7 @@ $(GOTESTSUM):
 
 bench: images
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/
-	$(GO) test -run '^$$' -bench ClusterReady -benchtime 3x ./harness/cluster/
+	$(GO) test -run '^$$' -bench ClusterReady -benchtime 3x -timeout 30m ./harness/cluster/
 
 # Removes anything labelled amqha=true: for use after a crash of the harness itself.
 docker-clean:

@@ -26,7 +26,7 @@ func (n *Node) Stop(ctx context.Context, grace time.Duration) error {
 		return fmt.Errorf("stop %s: %w", n.Name, err)
 	}
 	n.setState(history.Down)
-	n.unfollowLogs(2 * time.Second)
+	go n.releaseLogs()(2 * time.Second)
 	return nil
 }
 
@@ -39,7 +39,7 @@ func (n *Node) signal(ctx context.Context, sig string) error {
 		return fmt.Errorf("%s %s: %w", sig, n.Name, err)
 	}
 	n.setState(history.Down)
-	n.unfollowLogs(2 * time.Second)
+	go n.releaseLogs()(2 * time.Second)
 	return nil
 }
 

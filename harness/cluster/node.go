@@ -225,11 +225,21 @@ func (n *Node) followLogs(since time.Time) error {
 // unfollowLogs stops the follower and waits for the log file to be written.
 // A killed container's stream ends by itself; a running one's is cut after
 // a short grace for lines still in transit.
-func (n *Node) unfollowLogs(grace time.Duration) {
+func (n *Node) unfollowLogs(grace time.Duration) { n.releaseLogs()(grace) }
+
+// releaseLogs detaches the current follower at once and returns the wait
+// for its last lines: a kill returns (and is stamped) when the signal is
+// sent, not seconds later when the stream has drained, while a Start right
+// after can already follow the new stream.
+func (n *Node) releaseLogs() func(grace time.Duration) {
 	n.mu.Lock()
 	stop, done := n.stopLogs, n.logDone
 	n.stopLogs, n.logDone = nil, nil
 	n.mu.Unlock()
+	return func(grace time.Duration) { waitLogs(stop, done, grace) }
+}
+
+func waitLogs(stop context.CancelFunc, done chan struct{}, grace time.Duration) {
 	if stop == nil {
 		return
 	}

@@ -92,15 +92,15 @@ type Nemesis struct {
 	rec      *history.Recorder
 	mu       sync.Mutex
 	previous []*cluster.Node
-	// open holds, per node, the step whose fault still holds it (a kill
-	// lasts until the node is started again), so its end can be recorded.
-	open map[string]history.Event
+	// open holds the faults still in effect (a kill lasts until the node
+	// is started again), so that each one's end can be recorded.
+	open openFaults
 	wg   sync.WaitGroup
 }
 
 // New returns a nemesis for c that records into rec.
 func New(c *cluster.Cluster, rec *history.Recorder) *Nemesis {
-	return &Nemesis{c: c, rec: rec, open: map[string]history.Event{}}
+	return &Nemesis{c: c, rec: rec, open: openFaults{}}
 }
 
 // masterWait bounds how long a "master" target waits for a master to exist.
@@ -198,18 +198,11 @@ func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 		return
 	}
 	if history.Disruptive(ev.Action) {
-		for _, node := range ev.Nodes {
-			n.open[node] = ev
-		}
+		n.open.add(ev)
 		return
 	}
-	closed := map[int]bool{}
-	for _, node := range ev.Nodes {
-		if o, ok := n.open[node]; ok && !closed[o.Step] {
-			closed[o.Step] = true
-			n.rec.Event(endOf(o, done, nil))
-		}
-		delete(n.open, node)
+	for _, o := range n.open.close(ev.Action, ev.Nodes) {
+		n.rec.Event(endOf(o, done, nil))
 	}
 	n.rec.Event(endOf(ev, done, nil))
 }
@@ -231,17 +224,12 @@ func (n *Nemesis) Close() {
 	n.Wait()
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	done := map[int]bool{}
 	now := time.Now()
-	for _, ev := range n.open {
-		if !done[ev.Step] {
-			done[ev.Step] = true
-			end := endOf(ev, now, nil)
-			end.Detail = "still in effect at the end of the run"
-			n.rec.Event(end)
-		}
+	for _, ev := range n.open.drain() {
+		end := endOf(ev, now, nil)
+		end.Detail = "still in effect at the end of the run"
+		n.rec.Event(end)
 	}
-	n.open = map[string]history.Event{}
 }
 
 func names(bs []*cluster.Node) []string {

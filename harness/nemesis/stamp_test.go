@@ -19,7 +19,7 @@ func (f fakeNet) Apply(context.Context, []*cluster.Node) error { return nil }
 func (f fakeNet) applyTimed(context.Context, []*cluster.Node) (landing, error) { return f.l, nil }
 
 func TestNetworkFaultsAreStampedWhenTheirRulesLanded(t *testing.T) {
-	n := &Nemesis{rec: history.NewRecorder(), open: map[string]history.Event{}}
+	n := &Nemesis{rec: history.NewRecorder(), open: openFaults{}}
 	t0 := time.Now().Add(-time.Minute)
 	cut := landing{first: t0, last: t0.Add(40 * time.Millisecond)}
 	fault := history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1, Action: "partition", Nodes: []string{"zk1"}}
@@ -51,7 +51,7 @@ func TestNetworkFaultsAreStampedWhenTheirRulesLanded(t *testing.T) {
 // A fault that never ran an exec (nobody to cut) keeps the old stamp: the
 // moment the call returned.
 func TestAFaultWithoutLandingsIsStampedOnReturn(t *testing.T) {
-	n := &Nemesis{rec: history.NewRecorder(), open: map[string]history.Event{}}
+	n := &Nemesis{rec: history.NewRecorder(), open: openFaults{}}
 	before := time.Now()
 	ev, done, err := n.inject(context.Background(), fakeNet{}, history.Event{Type: history.FaultEvent, Action: "partition"}, nil)
 	require.NoError(t, err)

@@ -48,7 +48,7 @@ func (n *Nemesis) healed() []*cluster.Node {
 	defer n.mu.Unlock()
 	var out []*cluster.Node
 	for _, node := range n.c.Nodes() {
-		if ev, ok := n.open[node.Name]; ok && heals[ev.Action] == "heal" {
+		if n.open.heldBy(node.Name, "heal") {
 			out = append(out, node)
 		}
 	}
