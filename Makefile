@@ -59,7 +59,7 @@ $(GOTESTSUM):
 	GOBIN=$(BIN) $(GO) install gotest.tools/gotestsum@$(GOTESTSUM_VERSION)
 
 bench: images
-	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/
+	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/ ./harness/history/
 	$(GO) test -run '^$$' -bench ClusterReady -benchtime 3x -timeout 30m ./harness/cluster/
 
 # Removes anything labelled amqha=true: for use after a crash of the harness itself.

@@ -121,17 +121,29 @@ func LoadPartial(dir string) (run Run, cut []string, err error) {
 // still appending to the old file then writes to an unlinked inode instead
 // of into the middle of the new one.
 func writeFile[T any](path string, items []T) error {
+	return WriteAtomic(path, func(w io.Writer) error { return WriteJSONL(w, items) })
+}
+
+// WriteAtomic writes a file through a temporary file renamed into place,
+// so a crash or a full disk never leaves a half-written file that a reader
+// would take for a finished one. The file is 0644: runs are meant to be
+// shared.
+func WriteAtomic(path string, write func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("create %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	if err := WriteJSONL(tmp, items); err != nil {
+	bw := bufio.NewWriterSize(tmp, 256*1024)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if err != nil {
 		tmp.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	// CreateTemp makes 0600 files; histories are meant to be shared.
-	if err := tmp.Chmod(0o644); err != nil {
+	if err := tmp.Chmod(0o644); err != nil { // CreateTemp makes 0600 files
 		tmp.Close()
 		return fmt.Errorf("chmod %s: %w", path, err)
 	}

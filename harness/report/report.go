@@ -10,7 +10,6 @@
 package report
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -18,6 +17,7 @@ import (
 	"path/filepath"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/history"
 )
 
 // File names inside a scenario's report folder and a run's folder.
@@ -53,34 +53,8 @@ func ReadResult(dir string) (checker.Result, error) {
 	return res, nil
 }
 
-// writeAtomic writes through a temporary file and renames it into place, so
-// a crash or a full disk never leaves a half-written report that a reader
-// (or the index) would take for a finished one.
+// writeAtomic writes through a temporary file renamed into place, so the
+// index never takes a half-written report for a finished one.
 func writeAtomic(path string, write func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name()) // no-op after a successful rename
-	bw := bufio.NewWriterSize(tmp, 256*1024)
-	if err := write(bw); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	// CreateTemp makes 0600 files; reports are meant to be shared.
-	if err := tmp.Chmod(0o644); err != nil {
-		tmp.Close()
-		return fmt.Errorf("chmod %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("rename %s: %w", path, err)
-	}
-	return nil
+	return history.WriteAtomic(path, write)
 }
