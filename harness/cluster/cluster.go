@@ -210,9 +210,6 @@ func (c *Cluster) Nodes() []*Node {
 // Profile is the cluster's HA mode.
 func (c *Cluster) Profile() Profile { return c.profile }
 
-// LogDir is where the container logs are written now.
-func (c *Cluster) LogDir() string { return c.logs.folder() }
-
 // Terminate removes every container, the network and the store volume. It
 // is safe on a partly started cluster and on a nil one.
 func (c *Cluster) Terminate(ctx context.Context) error {

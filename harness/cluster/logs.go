@@ -56,10 +56,8 @@ func (s *logSink) closeFiles() {
 	}
 }
 
-func (s *logSink) folder() string {
+func (s *logSink) path(node string) string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dir
+	return filepath.Join(s.dir, node+".log")
 }
-
-func (s *logSink) path(node string) string { return filepath.Join(s.folder(), node+".log") }

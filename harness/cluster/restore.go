@@ -168,13 +168,13 @@ func (c *Cluster) unhealthy(ctx context.Context) string {
 		roles[n.Name] = c.Role(n)
 	}
 	var wrong []string
-	wrong = append(wrong, Unbalanced(roles, c.Brokers, history.Master, history.Slave)...)
-	wrong = append(wrong, Unbalanced(roles, c.ZooKeepers, history.Leader, history.Follower)...)
+	wrong = append(wrong, unbalanced(roles, c.Brokers, history.Master, history.Slave)...)
+	wrong = append(wrong, unbalanced(roles, c.ZooKeepers, history.Leader, history.Follower)...)
 	switch {
 	case len(c.Databases) == 1:
-		wrong = append(wrong, Unbalanced(roles, c.Databases, history.Primary, "")...)
+		wrong = append(wrong, unbalanced(roles, c.Databases, history.Primary, "")...)
 	case len(c.Databases) > 1:
-		wrong = append(wrong, Unbalanced(roles, c.Databases, history.Primary, history.Replica)...)
+		wrong = append(wrong, unbalanced(roles, c.Databases, history.Primary, history.Replica)...)
 		if len(wrong) == 0 {
 			if err := c.syncStandby(ctx); err != nil {
 				wrong = append(wrong, err.Error())
@@ -184,10 +184,10 @@ func (c *Cluster) unhealthy(ctx context.Context) string {
 	return strings.Join(wrong, "; ")
 }
 
-// Unbalanced lists what keeps nodes from having exactly one node in lead
+// unbalanced lists what keeps nodes from having exactly one node in lead
 // and every other in rest (rest "" when there is a single node), as read
 // from roles.
-func Unbalanced(roles map[string]history.Role, nodes []*Node, lead, rest history.Role) []string {
+func unbalanced(roles map[string]history.Role, nodes []*Node, lead, rest history.Role) []string {
 	var wrong []string
 	leads := 0
 	for _, n := range nodes {

@@ -165,15 +165,6 @@ func (c *Cluster) Master(ctx context.Context, timeout time.Duration) (*Node, err
 	return c.waitRole(ctx, c.Brokers, history.Master, timeout)
 }
 
-// FirstLeader waits for the profile's system under test to serve: a master
-// broker, or for a ZooKeeper-only profile an ensemble leader.
-func (c *Cluster) FirstLeader(ctx context.Context, timeout time.Duration) (*Node, error) {
-	if !c.profile.noBrokers {
-		return c.Master(ctx, timeout)
-	}
-	return c.waitRole(ctx, c.ZooKeepers, history.Leader, timeout)
-}
-
 // waitRole waits until exactly one of nodes is sampled in role.
 func (c *Cluster) waitRole(ctx context.Context, nodes []*Node, role history.Role, timeout time.Duration) (*Node, error) {
 	deadline := time.Now().Add(timeout)

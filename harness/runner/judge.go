@@ -54,15 +54,17 @@ func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, e
 	return res, nil
 }
 
-func judge(f *scenario.File, profile, dir string, run history.Run, c *cluster.Cluster, l *Lease) (*Outcome, error) {
-	if err := run.Save(dir); err != nil {
-		return nil, err
+func judge(f *scenario.File, profile, dir, runID string, run history.Run, save bool, c *cluster.Cluster, l *Lease) (*Outcome, error) {
+	if save {
+		if err := run.Save(dir); err != nil {
+			return nil, err
+		}
 	}
 	res, err := Judge(f, profile, run)
 	if err != nil {
 		return nil, err
 	}
-	if err := WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir)),
+	if err := WriteOutputs(dir, res, run, report.Meta{RunID: runID,
 		Images: map[string]string{"node": c.Image()}, Cluster: l.Name, ClusterTurn: l.Turn}); err != nil {
 		return nil, err
 	}

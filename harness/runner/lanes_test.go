@@ -100,3 +100,8 @@ func names(ps []Planned) []string {
 	}
 	return out
 }
+
+func TestARepetitionBelongsToItsGrandparentsRun(t *testing.T) {
+	assert.Equal(t, "20261201-231129", runIDOf("reports/20261201-231129/kill-master@jdbc"))
+	assert.Equal(t, "20261201-231129", runIDOf("reports/20261201-231129/kill-master@jdbc/run-3"))
+}

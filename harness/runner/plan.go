@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
@@ -105,7 +106,7 @@ func Recheck(dir string) (checker.Result, error) {
 	if why := history.IncompleteReason(run, cut); why != "" {
 		res.Incomplete, res.IncompleteReason, res.Verdict = true, why, checker.Unknown
 	}
-	return res, WriteOutputs(dir, res, run, report.Meta{RunID: filepath.Base(filepath.Dir(dir))})
+	return res, WriteOutputs(dir, res, run, report.Meta{RunID: runIDOf(dir)})
 }
 
 // PrintSummary prints the console table for one result.
@@ -164,4 +165,14 @@ func Only(plan []Planned, profile string) []Planned {
 		}
 	}
 	return out
+}
+
+// runIDOf names the run a scenario folder belongs to: its parent, or its
+// grandparent for one repetition of a repeated run (<run>/<scenario>/run-N).
+func runIDOf(dir string) string {
+	parent := filepath.Dir(filepath.Clean(dir))
+	if strings.HasPrefix(filepath.Base(dir), "run-") {
+		parent = filepath.Dir(parent)
+	}
+	return filepath.Base(parent)
 }

@@ -22,8 +22,6 @@ import (
 
 // Options configure a run.
 type Options struct {
-	// Image is the node image reference.
-	Image string
 	// RunDir is the run's folder (reports/<run-id>); the scenario's
 	// outputs go in a subfolder.
 	RunDir string
@@ -115,10 +113,13 @@ func Run(ctx context.Context, f *scenario.File, profile string, pool *Pool, o Op
 	}
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseEnd})
 	c.Attach(nil, dir, nil)
-	if err := rec.Close(); err != nil {
-		p.line("history stream: " + err.Error()) // judge saves the whole history again
+	// The stream has written every record; only if it failed is the whole
+	// history written again.
+	streamErr := rec.Close()
+	if streamErr != nil {
+		p.line("history stream: " + streamErr.Error() + "; saving the whole history instead")
 	}
-	return judge(f, profile, dir, rec.Snapshot(), c, lease)
+	return judge(f, profile, dir, o.RunID, rec.Snapshot(), streamErr != nil, c, lease)
 }
 
 // drive runs the workload and the fault timeline together, then drains.

@@ -133,7 +133,7 @@ func (s *Session) RunAs(f *scenario.File, profile, dir string) (*Outcome, error)
 	s.runs++
 	queue := fmt.Sprintf("amqha.%s.%d", f.Name, s.runs)
 	s.mu.Unlock()
-	out, err := Run(s.Ctx, f, profile, s.pool, Options{Image: s.Image, RunDir: s.RunDir, Dir: dir,
+	out, err := Run(s.Ctx, f, profile, s.pool, Options{RunDir: s.RunDir, Dir: dir,
 		RunID: filepath.Base(s.RunDir), Progress: s.Out, Queue: queue})
 	if err != nil {
 		return nil, err
