@@ -5,12 +5,13 @@
 //	amqha validate FILE|DIR...                            parse and validate, no Docker
 //	amqha check DIR                                       re-judge a saved run, offline
 //	amqha explore [--seed N] [--profile P] [--duration D]  a random, reproducible fault schedule
-//	amqha sweep                                           remove what dead amqha processes left
+//	amqha sweep [--dry-run]                               remove what dead amqha processes left
 //	amqha report merge [--out DIR] DIR...                 one index.html and junit.xml over several runs
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,7 +32,7 @@ const usage = `usage:
   amqha validate FILE|DIR...
   amqha check DIR
   amqha explore [--seed N] [--profile NAME] [--duration D] [--out DIR]
-  amqha sweep       remove containers, networks and volumes left by dead amqha processes
+  amqha sweep [--dry-run]   remove containers, networks and volumes left by dead amqha processes
   amqha report merge [--out DIR] DIR...   one index.html and junit.xml over run folders (CI shards)`
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -47,7 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "check":
 		return cmdCheck(args[1:], stdout, stderr)
 	case "sweep":
-		return cmdSweep(stderr)
+		return cmdSweep(args[1:], stdout, stderr)
 	case "explore":
 		return cmdExplore(args[1:], stdout, stderr)
 	case "report":
@@ -158,6 +159,10 @@ func cmdValidate(args []string, stdout, stderr io.Writer) int {
 	return runner.ExitPass
 }
 
+// cmdCheck re-judges a saved run folder: 0 when every check matches its
+// expectation, 1 when one does not (or the new outputs could not be
+// written), 2 when the folder is bad input, after withdrawing any verdict
+// its result.json held.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "usage: amqha check DIR")
@@ -166,7 +171,10 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	res, err := runner.Recheck(args[0])
 	if err != nil {
 		fmt.Fprintln(stderr, "amqha check:", err)
-		return runner.ExitBadInput
+		if errors.Is(err, runner.ErrBadInput) {
+			return runner.ExitBadInput
+		}
+		return runner.ExitFail
 	}
 	runner.PrintSummary(stdout, res, args[0])
 	if len(runner.Mismatches(res)) > 0 {
@@ -175,10 +183,23 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return runner.ExitPass
 }
 
-func cmdSweep(stderr io.Writer) int {
+// cmdSweep removes what dead amqha processes left and says, per owner,
+// what it kept or removed and why; --dry-run only says it.
+func cmdSweep(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("sweep", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dry := fs.Bool("dry-run", false, "say what would be removed, and remove nothing")
+	if err := fs.Parse(args); err != nil {
+		return runner.ExitBadInput
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "amqha sweep: unexpected argument %q\n", fs.Arg(0))
+		return runner.ExitBadInput
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := cluster.Sweep(ctx); err != nil {
+	say := func(line string) { fmt.Fprintln(stdout, line) }
+	if err := cluster.SweepWith(ctx, cluster.SweepOptions{Say: say, DryRun: *dry}); err != nil {
 		fmt.Fprintln(stderr, "amqha sweep:", err)
 		return runner.ExitBadInput
 	}
@@ -192,7 +213,11 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	profile := fs.String("profile", "shared-kahadb", "profile to explore")
 	duration := fs.Duration("duration", 2*time.Minute, "workload duration")
 	out := fs.String("out", "reports", "folder for the run's reports")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+	if err := fs.Parse(args); err != nil {
+		return runner.ExitBadInput
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "amqha explore: unexpected argument %q (explore takes flags only)\n", fs.Arg(0))
 		return runner.ExitBadInput
 	}
 	if *seed == 0 {
@@ -204,10 +229,7 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 		return runner.ExitBadInput
 	}
 	f := scenario.Explore(*seed, *profile, *duration, targets)
-	path := filepath.Join(*out, f.Name+".yaml")
-	if err := os.MkdirAll(*out, 0o755); err == nil {
-		err = os.WriteFile(path, f.YAML(), 0o644)
-	}
+	path, err := writeSchedule(*out, f)
 	if err != nil {
 		fmt.Fprintln(stderr, "amqha explore:", err)
 		return runner.ExitBadInput
@@ -215,4 +237,19 @@ func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "seed %d; reproduce with: amqha explore --seed %d --profile %s --duration %s\nschedule: %s\n",
 		*seed, *seed, *profile, *duration, path)
 	return runPlan([]string{path}, planOptions{out: *out, repeat: 1, tier: scenario.TierExtended}, stdout, stderr)
+}
+
+// writeSchedule writes an exploratory scenario into out, where the run's
+// reports go too, and returns its path. Either failure stops the command:
+// running on without the file would fail later with a message about a
+// missing scenario instead of the folder that could not be written.
+func writeSchedule(out string, f *scenario.File) (string, error) {
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return "", fmt.Errorf("create %s for the schedule: %w", out, err)
+	}
+	path := filepath.Join(out, f.Name+".yaml")
+	if err := os.WriteFile(path, f.YAML(), 0o644); err != nil {
+		return "", fmt.Errorf("write the schedule: %w", err)
+	}
+	return path, nil
 }

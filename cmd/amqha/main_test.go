@@ -4,16 +4,21 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/history/historytest"
+	"github.com/amqha/amqha/harness/report"
 )
 
 func write(t *testing.T, name, body string) string {
 	t.Helper()
 	p := filepath.Join(t.TempDir(), name)
-	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
 	return p
 }
 
@@ -25,22 +30,15 @@ func TestValidateTypoNamesFileLineAndField(t *testing.T) {
 
 	code := run([]string{"validate", p}, &out, &errb)
 
-	if code != 2 {
-		t.Fatalf("exit %d, want 2; stderr: %s", code, errb.String())
-	}
-	if msg := errb.String(); !strings.Contains(msg, p+":5:") || !strings.Contains(msg, "workload.rat") {
-		t.Fatalf("error does not name file:line and field: %q", msg)
-	}
+	require.Equal(t, 2, code, errb.String())
+	assert.Contains(t, errb.String(), p+":5:")
+	assert.Contains(t, errb.String(), "workload.rat")
 }
 
 func TestValidateAcceptsTheCatalogue(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"validate", "../../scenarios"}, &out, &errb); code != 0 {
-		t.Fatalf("exit %d: %s", code, errb.String())
-	}
-	if !strings.Contains(out.String(), "kill-master.yaml") {
-		t.Fatalf("catalogue not listed: %s", out.String())
-	}
+	require.Equal(t, 0, run([]string{"validate", "../../scenarios"}, &out, &errb), errb.String())
+	assert.Contains(t, out.String(), "kill-master.yaml")
 }
 
 // A target the profile does not have is refused up front, not skipped.
@@ -50,14 +48,105 @@ func TestRunRefusesATargetTheProfileLacksBeforeStarting(t *testing.T) {
 
 	code := run([]string{"run", "--out", t.TempDir(), p}, &out, &errb)
 
-	if code != 2 || !strings.Contains(errb.String(), p+":5") {
-		t.Fatalf("exit %d, stderr %q; want 2 naming %s:5", code, errb.String(), p)
-	}
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errb.String(), p+":5")
 }
 
 func TestUnknownCommandIsBadInput(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run([]string{"frobnicate"}, &out, &errb); code != 2 {
-		t.Fatalf("exit %d, want 2", code)
-	}
+	assert.Equal(t, 2, run([]string{"frobnicate"}, &out, &errb))
+}
+
+// savedRun writes the folder a finished run of a fault-free scenario
+// leaves, passed: scenario copy, history and result.json with profile.
+func savedRun(t *testing.T, profile string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "20250102-030405", "quiet")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "quiet.yaml"),
+		[]byte("name: quiet\ndescription: no faults\nprofile: shared-kahadb\n"), 0o644))
+	r := historytest.Quiet(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC), "shared-kahadb")
+	require.NoError(t, r.Save(dir))
+	require.NoError(t, report.WriteResult(dir, checker.Result{Scenario: "quiet", Profile: profile, Verdict: checker.Pass}))
+	return dir
+}
+
+func TestCheckPassesASavedRun(t *testing.T) {
+	dir := savedRun(t, "shared-kahadb")
+	var out, errb bytes.Buffer
+
+	code := run([]string{"check", dir}, &out, &errb)
+
+	require.Equal(t, 0, code, "stdout %s\nstderr %s", out.String(), errb.String())
+	assert.FileExists(t, filepath.Join(dir, report.HTMLFile))
+}
+
+// An unknown profile in result.json is bad input: exit 2, naming the file,
+// its line and the field, and the old pass is withdrawn.
+func TestCheckRefusesAnUnknownProfile(t *testing.T) {
+	dir := savedRun(t, "kahadb")
+	var out, errb bytes.Buffer
+
+	code := run([]string{"check", dir}, &out, &errb)
+
+	require.Equal(t, 2, code, errb.String())
+	assert.Contains(t, errb.String(), filepath.Join(dir, report.ResultFile)+":3: profile:")
+	assert.Contains(t, errb.String(), `"kahadb" is not a known profile`)
+	saved, err := report.ReadResult(dir)
+	require.NoError(t, err)
+	assert.Equal(t, checker.Unknown, saved.Verdict, "an old pass stayed in result.json")
+}
+
+// A scenario name that leads out of the folder is refused, even though a
+// scenario file waits where it points.
+func TestCheckStaysInsideTheRunFolder(t *testing.T) {
+	dir := savedRun(t, "shared-kahadb")
+	require.NoError(t, report.WriteResult(dir, checker.Result{Scenario: "../../quiet", Profile: "shared-kahadb", Verdict: checker.Pass}))
+	require.NoError(t, os.Rename(filepath.Join(dir, "quiet.yaml"), filepath.Join(dir, "..", "..", "quiet.yaml")))
+	var out, errb bytes.Buffer
+
+	code := run([]string{"check", dir}, &out, &errb)
+
+	require.Equal(t, 2, code, errb.String())
+	assert.Contains(t, errb.String(), filepath.Join(dir, report.ResultFile)+":2: scenario:")
+}
+
+func TestCheckUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, run([]string{"check"}, &out, &errb))
+	assert.Contains(t, errb.String(), "usage: amqha check DIR")
+}
+
+// explore stops, exit 2, when it cannot write its schedule, naming what
+// failed; before the fix the error was dropped and the run went on to
+// fail over a missing scenario file.
+func TestExploreStopsWhenTheScheduleCannotBeWritten(t *testing.T) {
+	t.Run("out is a file", func(t *testing.T) {
+		out := write(t, "not-a-folder", "")
+		var stdout, stderr bytes.Buffer
+
+		code := run([]string{"explore", "--seed", "7", "--out", filepath.Join(out, "reports")}, &stdout, &stderr)
+
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr.String(), "amqha explore: create "+filepath.Join(out, "reports")+" for the schedule")
+		assert.NotContains(t, stdout.String(), "schedule:", "it went on to run")
+	})
+	t.Run("the schedule's name is taken by a folder", func(t *testing.T) {
+		out := t.TempDir()
+		require.NoError(t, os.Mkdir(filepath.Join(out, "explore-7.yaml"), 0o755))
+		var stdout, stderr bytes.Buffer
+
+		code := run([]string{"explore", "--seed", "7", "--out", out}, &stdout, &stderr)
+
+		assert.Equal(t, 2, code)
+		assert.Contains(t, stderr.String(), "amqha explore: write the schedule")
+		assert.Contains(t, stderr.String(), filepath.Join(out, "explore-7.yaml"))
+		assert.NotContains(t, stdout.String(), "schedule:")
+	})
+}
+
+func TestExploreRefusesArguments(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 2, run([]string{"explore", "scenarios/"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `unexpected argument "scenarios/"`)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -14,56 +15,106 @@ import (
 // are in Result.Queue.
 const maxIDs = 5
 
-// Analyze runs every check the configuration enables over one run, in a
-// fixed order: no-loss, no-unexpected, no-duplicates, then max-failover
-// (when cfg.MaxFailover > 0), availability (when cfg.Availability or
-// cfg.MaxUnavailable > 0), single-master (when cfg.SingleMaster),
-// split-brain-acks (when cfg.SplitBrainAcks), quorum-blocking (when
-// cfg.QuorumBlocking), rejoin-as-slave (when cfg.RejoinWithin > 0) and
-// rejoin-as-follower (when cfg.RejoinFollowerWithin > 0). A disabled check
-// is absent rather than n/a, so result.json never shows a check nobody
-// asked for. Verdict is left empty: Judge sets it against the scenario's
-// expectations.
-func Analyze(run history.Run, cfg Config) Result {
-	q := TotalQueue(run.Ops)
-	acks := acksByTime(run.Ops)
-	samples := roleSamples(run.Events)
-	res := Result{
-		Counts:   q.Counts,
-		Queue:    q,
-		Failover: failovers(run, acks),
+// Analyze runs, in the registry's order, every check the configuration
+// enables over one run. The completeness guard goes first: a check that
+// needs evidence the guard found missing is unknown, whatever it saw, since
+// the missing part may hold the very deliveries or faults it looks for. A
+// check that cannot fail as configured reports info rather than pass. A
+// disabled check is absent rather than n/a, so result.json never shows a
+// check nobody asked for. Verdict is left empty: Judge sets it against
+// the scenario's expectations.
+func Analyze(run history.Run, cfg Config) Result { return analyze(run, cfg, true) }
+
+// analyze is Analyze, optionally without the completeness guard: the
+// checks' own unit tests judge small synthetic histories that no guard
+// would accept, while the mutation suite holds the guarded path to
+// account on a recorded run.
+func analyze(run history.Run, cfg Config, guarded bool) Result {
+	a := newAnalysis(run, cfg)
+	if guarded {
+		a.res.Missing = a.guard()
 	}
-	res.Start, res.End = runSpan(run)
-	base := runStart(run.Events, res.Start)
-	res.Checks = append(res.Checks, lossCheck(q), unexpectedCheck(q), duplicatesCheck(q, cfg.FailOnDuplicates))
-	if cfg.MaxFailover > 0 {
-		res.Checks = append(res.Checks, failoverCheck(res.Failover, cfg.MaxFailover))
+	for _, s := range registry {
+		if !s.On(cfg) || (!guarded && s.Name == CompleteEvidence) {
+			continue
+		}
+		c := s.run(a)
+		c.Name = s.Name
+		if why := s.CannotFail(cfg); why != "" && c.Status == Pass {
+			c.Status = Info
+			c.Detail += " (info: cannot fail while " + why + ")"
+		}
+		if lack := a.lacking(s); lack != "" && s.Name != CompleteEvidence {
+			c.Detail = fmt.Sprintf("missing %s, so this cannot be judged; as recorded, %s: %s", lack, c.Status, c.Detail)
+			c.Status = Unknown
+		}
+		a.res.Checks = append(a.res.Checks, c)
 	}
-	if cfg.Availability || cfg.MaxUnavailable > 0 {
-		res.Checks = append(res.Checks, AvailabilityCheck(res.Failover, cfg.MaxUnavailable, base))
+	return a.res
+}
+
+// analysis is one run under judgement: what several checks share,
+// computed once.
+type analysis struct {
+	run     history.Run
+	cfg     Config
+	q       QueueResult
+	acks    []ack
+	samples []history.Event
+	base    time.Time
+	res     Result
+}
+
+func newAnalysis(run history.Run, cfg Config) *analysis {
+	a := &analysis{run: run, cfg: cfg, q: TotalQueue(run.Ops), acks: acksByTime(run.Ops), samples: roleSamples(run.Events)}
+	a.res = Result{Counts: a.q.Counts, Queue: a.q, Failover: failovers(run, a.acks)}
+	a.res.Start, a.res.End = runSpan(run)
+	a.base = runStart(run.Events, a.res.Start)
+	return a
+}
+
+// lacking names the evidence s needs that the guard found missing.
+func (a *analysis) lacking(s Spec) string {
+	var out []string
+	for _, g := range a.res.Missing {
+		if s.needs(g.Evidence) && !slices.Contains(out, string(g.Evidence)) {
+			out = append(out, string(g.Evidence))
+		}
 	}
-	if cfg.SingleMaster {
-		c, overlaps := SingleMasterCheck(run.Events)
-		res.Checks = append(res.Checks, c)
-		res.Overlaps = overlaps
-	}
-	if cfg.SplitBrainAcks {
-		c, ev := splitBrainAcksCheck(samples, acks, base)
-		res.Checks = append(res.Checks, c)
-		res.SplitBrainAcks = ev
-	}
-	if cfg.QuorumBlocking {
-		c, ws := quorumCheck(run, samples, acks, cfg.Quorum)
-		res.Checks = append(res.Checks, c)
-		res.QuorumWindows = ws
-	}
-	if cfg.RejoinWithin > 0 {
-		res.Checks = append(res.Checks, RejoinCheck(run.Events, cfg.RejoinWithin))
-	}
-	if cfg.RejoinFollowerWithin > 0 {
-		res.Checks = append(res.Checks, RejoinFollowerCheck(run.Events, cfg.RejoinFollowerWithin))
-	}
-	return res
+	return strings.Join(out, " and ")
+}
+
+func (a *analysis) loss() CheckResult       { return lossCheck(a.q) }
+func (a *analysis) unexpected() CheckResult { return unexpectedCheck(a.q) }
+func (a *analysis) duplicates() CheckResult { return duplicatesCheck(a.q, a.cfg.FailOnDuplicates) }
+func (a *analysis) failover() CheckResult   { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
+
+func (a *analysis) availability() CheckResult {
+	return AvailabilityCheck(a.res.Failover, a.cfg.MaxUnavailable, a.base)
+}
+
+func (a *analysis) singleMaster() CheckResult {
+	c, overlaps := singleMaster(a.run.Events, a.acks)
+	a.res.Overlaps = overlaps
+	return c
+}
+
+func (a *analysis) splitBrain() CheckResult {
+	c, ev := splitBrainAcks(masterEvidenceOf(a.run.Events, a.base), a.acks, a.base)
+	a.res.SplitBrainAcks = ev
+	return c
+}
+
+func (a *analysis) quorum() CheckResult {
+	c, ws := quorumCheck(a.run, a.samples, a.acks, a.cfg.Quorum)
+	a.res.QuorumWindows = ws
+	return c
+}
+
+func (a *analysis) rejoinSlave() CheckResult { return RejoinCheck(a.run.Events, a.cfg.RejoinWithin) }
+
+func (a *analysis) rejoinFollower() CheckResult {
+	return RejoinFollowerCheck(a.run.Events, a.cfg.RejoinFollowerWithin)
 }
 
 // lossCheck is Unknown when nothing was acknowledged: a run whose producer
@@ -142,9 +193,17 @@ func failoverCheck(fs []Failover, budget time.Duration) CheckResult {
 		return c
 	}
 	c.Status = Pass
-	c.Detail = fmt.Sprintf("worst failover %s (step %d %s %s) within the %s budget, over %d faults",
-		time.Duration(worst.RTOms)*time.Millisecond, worst.Step, worst.Action, worst.Target, budget, len(fs))
+	c.Detail = fmt.Sprintf("worst RTO %s from the fault's start stamp (step %d %s %s), which the %s budget judges, over %d faults; clients saw outages up to %s, from their last ack before the fault to the first after",
+		time.Duration(worst.RTOms)*time.Millisecond, worst.Step, worst.Action, worst.Target, budget, len(fs), longestOutage(fs))
 	return c
+}
+
+func longestOutage(fs []Failover) time.Duration {
+	var d int64
+	for _, f := range fs {
+		d = max(d, f.OutageMS)
+	}
+	return time.Duration(d) * time.Millisecond
 }
 
 func worse(a, b Failover) bool {
@@ -190,50 +249,58 @@ func quoteIDs(ids []string) string {
 
 // Judge compares each check with the scenario's expectation and sets the
 // verdict. Checks named in expectFail expect Fail, the rest Pass. The
-// verdict is Pass iff every check matches, where NotApplicable matches an
-// expected Pass (nothing to object to) but never an expected Fail (the
-// scenario's point did not happen), and Unknown matches nothing: a check
-// that could not decide must not let a run pass. A result without checks
-// fails for the same reason.
+// verdict is Pass iff every check matches, where NotApplicable and Info
+// match an expected Pass (nothing to object to) but never an expected Fail
+// (the scenario's point did not happen). Unknown matches nothing: a check
+// that could not decide makes the verdict Unknown, unless another check
+// already made it Fail. A result without checks fails.
 //
 // An expectFail name that is not among res.Checks is an error, so a typo
 // or a disabled check cannot quietly turn into a pass; the verdict is then
 // Fail as well.
-func Judge(res *Result, expectFail []string) error {
+func Judge(res *Result, expectFail []Check) error {
 	if res == nil {
 		return errors.New("checker: Judge of a nil result")
 	}
-	var missing []string
+	var missing []Check
 	for _, name := range expectFail {
 		if !slices.ContainsFunc(res.Checks, func(c CheckResult) bool { return c.Name == name }) {
 			missing = append(missing, name)
 		}
 	}
-	res.Verdict = Pass
-	if len(res.Checks) == 0 || len(missing) > 0 {
-		res.Verdict = Fail
-	}
+	failed := len(res.Checks) == 0 || len(missing) > 0
+	undecided := false
 	for i := range res.Checks {
 		c := &res.Checks[i]
 		c.Expected = Pass
 		if slices.Contains(expectFail, c.Name) {
 			c.Expected = Fail
 		}
-		if !matches(c.Status, c.Expected) {
-			res.Verdict = Fail
+		switch {
+		case c.Status == Unknown:
+			undecided = true
+		case !Matches(c.Status, c.Expected):
+			failed = true
 		}
 	}
+	switch {
+	case failed:
+		res.Verdict = Fail
+	case undecided:
+		res.Verdict = Unknown
+	default:
+		res.Verdict = Pass
+	}
 	if len(missing) > 0 {
-		names := make([]string, len(res.Checks))
-		for i, c := range res.Checks {
-			names[i] = c.Name
-		}
 		return fmt.Errorf("checker: expected failure of %s, but the run has no such check (checks: %s)",
-			strings.Join(missing, ", "), strings.Join(names, ", "))
+			strings.Join(fault.Names(missing), ", "), names(res.Checks))
 	}
 	return nil
 }
 
-func matches(got, want Status) bool {
-	return got == want || (got == NotApplicable && want == Pass)
+// Matches reports whether a check's status meets its expectation: n/a
+// and info meet an expected pass (nothing to object to), never an expected
+// failure, and unknown meets nothing.
+func Matches(got, want Status) bool {
+	return got == want || ((got == NotApplicable || got == Info) && want == Pass)
 }

@@ -12,12 +12,12 @@ const maxGapsListed = 20
 
 // AvailabilityCheck judges the client-visible outage of every disruptive
 // fault, Failover.UnavailableMS: the longest time clients went without an
-// acknowledged send. Unlike the failover time it is not fooled by one
+// acknowledged send, counted from their last ack before the fault. Unlike the failover time it is not fooled by one
 // lucky receipt right after the fault followed by a long silence.
 //
 // NotApplicable without a disruptive fault. With limit > 0 it fails if any
-// outage exceeds the limit; with limit 0 it passes and only reports each
-// fault's outage. base is the instant the detail's times are relative to.
+// outage exceeds the limit; with limit 0 it only reports each fault's
+// outage, which Analyze shows as info, since it cannot fail. base is the instant the detail's times are relative to.
 func AvailabilityCheck(fs []Failover, limit time.Duration, base time.Time) CheckResult {
 	c := CheckResult{Name: Availability}
 	if len(fs) == 0 {

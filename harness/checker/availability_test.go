@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/require"
 )
 
 // luckyReceipt: broker1 is killed at 10s, one receipt already in flight
@@ -24,9 +25,9 @@ func luckyReceipt() *story {
 func TestAvailability_OutageIsTheLongestSilenceNotTheFirstReceipt(t *testing.T) {
 	fs := Failovers(luckyReceipt().run)
 
-	if len(fs) != 1 || fs[0].UnavailableMS != 3800 || !fs[0].UnavailableFrom.Equal(at(10.2)) {
-		t.Fatalf("failovers %+v, want 3.8s of silence from 10.2s", fs)
-	}
+	require.Len(t, fs, 1, "failovers %+v, want 3.8s of silence from 10.2s", fs)
+	require.Equal(t, int64(3800), fs[0].UnavailableMS, "failovers %+v, want 3.8s of silence", fs)
+	require.True(t, fs[0].UnavailableFrom.Equal(at(10.2)), "failovers %+v, want the silence from 10.2s", fs)
 	c := AvailabilityCheck(fs, 3*time.Second, t0)
 	wantStatus(t, c, Fail)
 	wantDetail(t, c, "1 of 1 disruptive faults", "longer than 3s", "step 1 kill broker1: 3.8s from 10.2s")
@@ -59,9 +60,11 @@ func TestAvailability_EachFaultIsMeasuredUpToTheNextOrTheDrain(t *testing.T) {
 
 	fs := Failovers(s.run)
 
-	if len(fs) != 2 || fs[0].UnavailableMS != 2000 || fs[1].UnavailableMS != 7000 {
-		t.Fatalf("failovers %+v, want 2s then 7s", fs)
-	}
+	// Each stretch counts from the last ack before its fault, half a
+	// second earlier: that is where clients' outage began.
+	require.Len(t, fs, 2, "failovers %+v, want 2.5s then 7.5s", fs)
+	require.Equal(t, int64(2500), fs[0].UnavailableMS, "failovers %+v, want 2.5s first", fs)
+	require.Equal(t, int64(7500), fs[1].UnavailableMS, "failovers %+v, want 7.5s second", fs)
 }
 
 func TestAvailability_NoDisruptiveFaultIsNotApplicable(t *testing.T) {
@@ -69,7 +72,7 @@ func TestAvailability_NoDisruptiveFaultIsNotApplicable(t *testing.T) {
 	s.steady("a", "broker1", 0, 5, 1)
 	s.fault(1, "restart", "broker2", 2, 3)
 
-	res := Analyze(s.run, Config{Availability: true})
+	res := analyzeUnguarded(s.run, Config{})
 
 	wantStatus(t, check(t, res, Availability), NotApplicable)
 }

@@ -2,11 +2,13 @@ package checker
 
 import (
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // syntheticRun builds a long soak: `sends` acknowledged sends, one every
@@ -61,20 +63,35 @@ func syntheticRun(sends int, step time.Duration) history.Run {
 			master = (master + 1) % brokers
 		}
 	}
+	s.event(history.Event{Time: t0.Add(dur), Type: history.RunEvent, Phase: history.PhaseDrain})
+	s.event(history.Event{Time: t0.Add(dur + 500*time.Millisecond), Type: history.RunEvent, Phase: history.PhaseDrained})
 	s.runEnd(dur.Seconds() + 1)
 	return s.run
+}
+
+// syntheticPlan is the timeline behind syntheticRun: three kills of the
+// master, each restarted 4.5 s later.
+func syntheticPlan() []PlannedStep {
+	var out []PlannedStep
+	for k := 1; k <= 3; k++ {
+		out = append(out,
+			PlannedStep{Step: 2*k - 1, Action: fault.Kill, Target: "master", Offset: time.Duration(k*100)*time.Second + 500*time.Millisecond},
+			PlannedStep{Step: 2 * k, Action: fault.Restart, Target: "previous", Offset: time.Duration(k*100+5) * time.Second})
+	}
+	return out
 }
 
 // benchConfig enables every check; the brokers stand in for a quorum so
 // that quorum-blocking runs its sweep rather than reporting n/a.
 var benchConfig = Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true,
-	SplitBrainAcks: true, Availability: true, MaxUnavailable: 30 * time.Second,
+	SplitBrainAcks: true, MaxUnavailable: 30 * time.Second,
 	QuorumBlocking: true, Quorum: &QuorumSpec{Members: []string{"broker1", "broker2", "broker3"}, Size: 2, Resume: 30 * time.Second},
 	RejoinFollowerWithin: 30 * time.Second}
 
 func BenchmarkAnalyze1M(b *testing.B) {
 	run := syntheticRun(333_334, time.Millisecond) // 1,000,002 ops
 	cfg := benchConfig
+	cfg.Timeline = syntheticPlan()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -88,24 +105,19 @@ func BenchmarkAnalyze1M(b *testing.B) {
 // The benchmark's history must itself be judged healthy, or it measures
 // the wrong path.
 func TestSyntheticRunPasses(t *testing.T) {
-	res := Analyze(syntheticRun(4000, 100*time.Millisecond), Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true})
-	if len(res.Checks) != 6 || len(res.Failover) != 3 {
-		t.Fatalf("checks %+v, failovers %+v", res.Checks, res.Failover)
-	}
-	if err := Judge(&res, nil); err != nil || res.Verdict != Pass {
-		t.Fatalf("verdict %s, err %v, checks %+v", res.Verdict, err, res.Checks)
-	}
+	res := Analyze(syntheticRun(4000, 100*time.Millisecond), Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true, Timeline: syntheticPlan()})
+	require.Len(t, res.Checks, 8, "checks %+v", res.Checks)
+	require.Len(t, res.Failover, 3, "failovers %+v", res.Failover)
+	require.NoError(t, Judge(&res, nil))
+	require.Equal(t, Pass, res.Verdict, "verdict, checks %+v", res.Checks)
 }
 
 func TestSyntheticRunPassesEveryCheck(t *testing.T) {
-	res := Analyze(syntheticRun(4000, 100*time.Millisecond), benchConfig)
-	if len(res.Checks) != 10 {
-		t.Fatalf("checks %+v", res.Checks)
-	}
-	if err := Judge(&res, nil); err != nil || res.Verdict != Pass {
-		t.Fatalf("verdict %s, err %v, checks %+v", res.Verdict, err, res.Checks)
-	}
-	if c := check(t, res, SplitBrainAcks); !strings.Contains(c.Detail, "4000 acks checked") {
-		t.Errorf("split-brain-acks checked the wrong acks: %s", c.Detail)
-	}
+	cfg := benchConfig
+	cfg.Timeline = syntheticPlan()
+	res := Analyze(syntheticRun(4000, 100*time.Millisecond), cfg)
+	require.Len(t, res.Checks, 11, "checks %+v", res.Checks)
+	require.NoError(t, Judge(&res, nil))
+	require.Equal(t, Pass, res.Verdict, "verdict, checks %+v", res.Checks)
+	assert.Contains(t, check(t, res, SplitBrainAcks).Detail, "4000 acks checked", "split-brain-acks checked the wrong acks")
 }

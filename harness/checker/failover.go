@@ -44,12 +44,19 @@ func failovers(run history.Run, acks []ack) []Failover {
 	out := make([]Failover, 0, len(faults))
 	for _, e := range faults {
 		f := Failover{
-			Step:   e.Step,
-			Action: e.Action,
-			Target: e.Target,
-			Nodes:  e.Nodes,
-			At:     e.Time,
-			RTOms:  -1,
+			Step:     e.Step,
+			Action:   e.Action,
+			Target:   e.Target,
+			Nodes:    e.Nodes,
+			At:       e.Time,
+			RTOms:    -1,
+			OutageMS: -1,
+		}
+		// The last ack before the stamp is where clients' outage began:
+		// the connection can die before the injection returns.
+		from := e.Time
+		if k := sort.Search(len(acks), func(i int) bool { return !acks[i].at.Before(e.Time) }); k > 0 {
+			f.LastOKAt, from = acks[k-1].at, acks[k-1].at
 		}
 		i := sort.Search(len(acks), func(i int) bool { return acks[i].at.After(e.Time) })
 		for i < len(acks) && acks[i].invoked.Before(e.Time) {
@@ -60,12 +67,15 @@ func failovers(run history.Run, acks []ack) []Failover {
 			f.Recovered = true
 			f.FirstOKID = acks[i].id
 			f.FirstOKAt = acks[i].at
+			if !f.LastOKAt.IsZero() {
+				f.OutageMS = f.FirstOKAt.Sub(f.LastOKAt).Milliseconds()
+			}
 		}
 		until := stop
 		if next := nextStart(faults, e.Time); !next.IsZero() && next.Before(until) {
 			until = next
 		}
-		from, gap := longestGap(acks, e.Time, until)
+		from, gap := longestGap(acks, from, until)
 		f.UnavailableMS = gap.Milliseconds()
 		if gap > 0 {
 			f.UnavailableFrom = from
@@ -78,7 +88,7 @@ func failovers(run history.Run, acks []ack) []Failover {
 func disruptiveFaults(events []history.Event) []history.Event {
 	var faults []history.Event
 	for _, e := range events {
-		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && history.Disruptive(e.Action) {
+		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && e.Action.Disruptive() {
 			faults = append(faults, e)
 		}
 	}
@@ -116,16 +126,12 @@ func longestGap(acks []ack, from, to time.Time) (time.Time, time.Duration) {
 	return bestFrom, best
 }
 
-// phaseDrain is the run event written when the producer stops and the
-// final drain begins.
-const phaseDrain = "drain"
-
 // producerEnd is when the producer stopped: the run's drain event, else
 // the run's end. No send is acknowledged after it, so outages and resume
 // times are measured up to it.
 func producerEnd(run history.Run) time.Time {
 	for _, e := range run.Events {
-		if e.Type == history.RunEvent && e.Phase == phaseDrain {
+		if e.Type == history.RunEvent && e.Phase == history.PhaseDrain {
 			return e.Time
 		}
 	}

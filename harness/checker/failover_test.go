@@ -3,7 +3,9 @@ package checker
 import (
 	"testing"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/require"
 )
 
 func TestFailovers_RTOIsFirstAckOfASendInvokedAfterTheFault(t *testing.T) {
@@ -17,16 +19,16 @@ func TestFailovers_RTOIsFirstAckOfASendInvokedAfterTheFault(t *testing.T) {
 
 	fs := Failovers(s.run)
 
-	if len(fs) != 1 {
-		t.Fatalf("got %d failovers, want 1", len(fs))
-	}
+	require.Len(t, fs, 1)
 	f := fs[0]
-	if f.RTOms != 4250 || !f.Recovered || f.FirstOKID != "first" || !f.FirstOKAt.Equal(at(14.25)) {
-		t.Fatalf("failover %+v, want 4250ms to first", f)
-	}
-	if f.Step != 1 || f.Action != "kill" || f.Target != "broker1" || !f.At.Equal(at(10)) {
-		t.Fatalf("failover lost its fault: %+v", f)
-	}
+	require.Equal(t, int64(4250), f.RTOms, "failover %+v, want 4250ms to first", f)
+	require.True(t, f.Recovered, "failover %+v, want 4250ms to first", f)
+	require.Equal(t, "first", f.FirstOKID, "failover %+v, want 4250ms to first", f)
+	require.True(t, f.FirstOKAt.Equal(at(14.25)), "failover %+v, want 4250ms to first", f)
+	require.Equal(t, 1, f.Step, "failover lost its fault: %+v", f)
+	require.Equal(t, fault.Action("kill"), f.Action, "failover lost its fault: %+v", f)
+	require.Equal(t, "broker1", f.Target, "failover lost its fault: %+v", f)
+	require.True(t, f.At.Equal(at(10)), "failover lost its fault: %+v", f)
 }
 
 func TestFailovers_NoAckAfterTheFault(t *testing.T) {
@@ -37,9 +39,10 @@ func TestFailovers_NoAckAfterTheFault(t *testing.T) {
 
 	fs := Failovers(s.run)
 
-	if len(fs) != 1 || fs[0].RTOms != -1 || fs[0].Recovered || fs[0].FirstOKID != "" {
-		t.Fatalf("failovers %+v, want one unrecovered with RTO -1", fs)
-	}
+	require.Len(t, fs, 1, "failovers %+v, want one unrecovered with RTO -1", fs)
+	require.Equal(t, int64(-1), fs[0].RTOms, "failovers %+v, want RTO -1", fs)
+	require.False(t, fs[0].Recovered, "failovers %+v, want unrecovered", fs)
+	require.Empty(t, fs[0].FirstOKID, "failovers %+v, want no first ack", fs)
 }
 
 func TestFailovers_OnlyDisruptiveFaultsCount(t *testing.T) {
@@ -52,7 +55,8 @@ func TestFailovers_OnlyDisruptiveFaultsCount(t *testing.T) {
 
 	fs := Failovers(s.run)
 
-	if len(fs) != 1 || fs[0].Action != "pause" || fs[0].FirstOKID != "early" || fs[0].RTOms != 1010 {
-		t.Fatalf("failovers %+v, want only the pause, recovered by early", fs)
-	}
+	require.Len(t, fs, 1, "failovers %+v, want only the pause", fs)
+	require.Equal(t, fault.Action("pause"), fs[0].Action, "failovers %+v, want only the pause", fs)
+	require.Equal(t, "early", fs[0].FirstOKID, "failovers %+v, want the pause recovered by early", fs)
+	require.Equal(t, int64(1010), fs[0].RTOms, "failovers %+v, want the pause recovered by early", fs)
 }

@@ -6,7 +6,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // t0 anchors every synthetic history; helpers take seconds after it so a
@@ -52,7 +55,7 @@ func (s *story) runEnd(sec float64) {
 }
 
 // fault records one timeline step against one node, from start to end.
-func (s *story) fault(step int, action, node string, start, end float64) {
+func (s *story) fault(step int, action fault.Action, node string, start, end float64) {
 	e := history.Event{Type: history.FaultEvent, Step: step, Action: action, Target: node, Nodes: []string{node}}
 	e.Time, e.Phase = at(start), history.PhaseStart
 	s.event(e)
@@ -75,30 +78,30 @@ func (s *story) ticks(from, to float64, roles ...string) {
 	}
 }
 
+// wantStatus stops the test unless c has the status want.
 func wantStatus(t *testing.T, c CheckResult, want Status) {
 	t.Helper()
-	if c.Status != want {
-		t.Fatalf("%s: status %s, want %s (detail: %s)", c.Name, c.Status, want, c.Detail)
-	}
+	require.Equal(t, want, c.Status, "%s: wrong status (detail: %s)", c.Name, c.Detail)
 }
 
+// wantDetail reports, and carries on past, each part c's detail lacks.
 func wantDetail(t *testing.T, c CheckResult, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
-		if !strings.Contains(c.Detail, p) {
-			t.Errorf("%s: detail %q lacks %q", c.Name, c.Detail, p)
-		}
+		assert.Contains(t, c.Detail, p, "%s: detail lacks %q", c.Name, p)
 	}
 }
 
-func check(t *testing.T, res Result, name string) CheckResult {
+// check returns the result of the check called name, and stops the test
+// if res has none.
+func check(t *testing.T, res Result, name Check) CheckResult {
 	t.Helper()
 	for _, c := range res.Checks {
 		if c.Name == name {
 			return c
 		}
 	}
-	t.Fatalf("no %s check in %+v", name, res.Checks)
+	require.Failf(t, "missing check", "no %s check in %+v", name, res.Checks)
 	return CheckResult{}
 }
 
@@ -119,3 +122,7 @@ func (s *story) steady(prefix, broker string, from, to, every float64) {
 func (s *story) drain(sec float64) {
 	s.event(history.Event{Time: at(sec), Type: history.RunEvent, Phase: "drain"})
 }
+
+// analyzeUnguarded runs the checks without the completeness guard, for
+// tests of one check's logic on a small synthetic history.
+func analyzeUnguarded(run history.Run, cfg Config) Result { return analyze(run, cfg, false) }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -35,6 +36,21 @@ func roleSamples(events []history.Event) []history.Event {
 
 func byEventTime(a, b history.Event) int { return a.Time.Compare(b.Time) }
 
+// firstSample is the earliest role sample, else the earliest event: the
+// base of a detail's times when the run's start is missing.
+func firstSample(events []history.Event) time.Time {
+	var t time.Time
+	for _, e := range events {
+		if e.Type == history.RoleEvent && (t.IsZero() || e.Time.Before(t)) {
+			t = e.Time
+		}
+	}
+	if t.IsZero() {
+		return firstTime(events)
+	}
+	return t
+}
+
 // MasterWindows lists every broker's master windows in order of their
 // start. A window is a maximal run of one node's consecutive master
 // samples; any other sample of that node (slave, down, paused...) closes it.
@@ -62,34 +78,72 @@ func masterWindows(samples []history.Event) []MasterWindow {
 }
 
 // SingleMasterCheck verifies that no two brokers were master at once, and
-// returns the evidence for every overlapping pair of master windows.
+// returns the evidence for every overlapping pair of master windows. The
+// windows are the brokers' log windows when the history has them and the
+// role probe agrees (see logwindows.go), else the probe's.
 //
-// Windows span first to last master sample, closed on both ends, so two
-// nodes sampled master at the same instant always overlap: a probe that
-// stamps one tick's samples with one time turns a two-master tick into an
-// overlap by construction. With per-sample stamps, a one-sample window that
-// merely precedes the other node's first master sample is not evidence,
-// because a fast failover looks exactly like that.
+// Probe windows span first to last master sample, closed on both ends, so
+// two nodes sampled master at the same instant always overlap: a probe
+// that stamps one tick's samples with one time turns a two-master tick
+// into an overlap by construction. With per-sample stamps, a one-sample
+// window that merely precedes the other node's first master sample is not
+// evidence, because a fast failover looks exactly like that. Log windows
+// are half-open, so any overlap of positive length counts, and a
+// millisecond is enough.
 //
-// The status is Unknown without any role sample: no evidence either way.
+// The status is Unknown without any role sample or log window: no
+// evidence either way. Without the run's operations it cannot tell a
+// quiet run from one whose masters went unseen; SingleMasterCheckRun can.
 func SingleMasterCheck(events []history.Event) (CheckResult, []MasterOverlap) {
+	return singleMaster(events, nil)
+}
+
+// SingleMasterCheckRun is SingleMasterCheck over a whole run: it is also
+// Unknown when sends were acknowledged but no broker has a master window
+// at all, neither in the probe's samples nor in the logs, since somebody
+// answered those clients unseen.
+func SingleMasterCheckRun(run history.Run) (CheckResult, []MasterOverlap) {
+	return singleMaster(run.Events, acksByTime(run.Ops))
+}
+
+func singleMaster(events []history.Event, acks []ack) (CheckResult, []MasterOverlap) {
 	res := CheckResult{Name: SingleMaster}
-	samples := roleSamples(events)
-	if len(samples) == 0 {
+	base := runStart(events, firstSample(events))
+	ev := masterEvidenceOf(events, base)
+	samples, ws := ev.samples, ev.windows
+	if len(samples) == 0 && !ev.fromLog {
 		res.Status = Unknown
 		res.Detail = "no role samples recorded"
 		return res, nil
 	}
-	base := runStart(events, samples[0].Time)
-	ws := masterWindows(samples)
-	overlaps := findOverlaps(ws, samples)
+	note := ""
+	if ev.note != "" {
+		note = "; " + ev.note
+	}
+	if len(ws) == 0 && !ev.fromLog && !sampledBrokers(samples) {
+		res.Status = NotApplicable
+		res.Detail = fmt.Sprintf("no broker in the run's %d role samples: the profile has none", len(samples))
+		return res, nil
+	}
+	if len(ws) == 0 {
+		res.Status = Pass
+		res.Detail = fmt.Sprintf("no broker seen as master in %d role samples%s", len(samples), note)
+		if len(acks) > 0 {
+			res.Status = Unknown
+			res.Detail = fmt.Sprintf("%d sends were acknowledged, but no broker has a master window: no master among %d role samples and no master log line%s",
+				len(acks), len(samples), note)
+		}
+		return res, nil
+	}
+	overlaps := findOverlaps(ev, ws, samples)
 
 	if len(overlaps) == 0 {
 		res.Status = Pass
-		res.Detail = fmt.Sprintf("no two brokers master at once across %d role samples; %d master windows (%s)",
-			len(samples), len(ws), listWindows(ws, base))
-		if len(ws) == 0 {
-			res.Detail = fmt.Sprintf("no broker seen as master in %d role samples", len(samples))
+		res.Detail = fmt.Sprintf("no two brokers master at once across %d role samples; %d master windows (%s)%s",
+			len(samples), len(ws), listWindows(ws, base), note)
+		if ev.unsure != "" {
+			res.Status = Unknown
+			res.Detail = ev.unsure + "; " + res.Detail
 		}
 		return res, nil
 	}
@@ -104,21 +158,24 @@ func SingleMasterCheck(events []history.Event) (CheckResult, []MasterOverlap) {
 		if o.To.After(o.From) {
 			when = rel(o.From, base) + "–" + rel(o.To, base)
 		}
+		if ev.fromLog {
+			when += " (" + o.To.Sub(o.From).Round(time.Millisecond).String() + ")"
+		}
 		parts = append(parts, fmt.Sprintf("%s and %s both master %s (%s window %s–%s, %s window %s–%s)",
 			o.A, o.B, when,
 			o.A, rel(o.AWindow.From, base), rel(o.AWindow.To, base),
 			o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base)))
 	}
-	res.Detail = fmt.Sprintf("two masters at once in %d window pairs: %s", len(overlaps), strings.Join(parts, "; "))
+	res.Detail = fmt.Sprintf("two masters at once in %d %s window pairs: %s%s", len(overlaps), ev.source(), strings.Join(parts, "; "), note)
 	return res, overlaps
 }
 
 // findOverlaps sweeps windows in start order: once a later window starts
 // after this one ends, no further window can overlap it.
-func findOverlaps(ws []MasterWindow, samples []history.Event) []MasterOverlap {
+func findOverlaps(ev masterEvidence, ws []MasterWindow, samples []history.Event) []MasterOverlap {
 	var out []MasterOverlap
 	for i := range ws {
-		for j := i + 1; j < len(ws) && !ws[j].From.After(ws[i].To); j++ {
+		for j := i + 1; j < len(ws) && ev.meets(ws[j].From, ws[i].To); j++ {
 			if ws[i].Node == ws[j].Node {
 				continue
 			}
@@ -185,4 +242,14 @@ func runStart(events []history.Event, fallback time.Time) time.Time {
 // rel formats t as an offset from base, to the millisecond.
 func rel(t, base time.Time) string {
 	return t.Sub(base).Round(time.Millisecond).String()
+}
+
+// sampledBrokers reports whether any role sample is of a broker.
+func sampledBrokers(samples []history.Event) bool {
+	for _, e := range samples {
+		if k, _ := fault.KindOf(e.Node); k == fault.Broker {
+			return true
+		}
+	}
+	return false
 }

@@ -2,7 +2,13 @@ package checker
 
 import (
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
+
+// The tests in this file judge probe-only histories, as every run wrote
+// before the brokers' log lines were recorded: they must judge as before.
 
 func TestSingleMaster_CleanFailoverPasses(t *testing.T) {
 	var s story
@@ -13,11 +19,12 @@ func TestSingleMaster_CleanFailoverPasses(t *testing.T) {
 
 	c, overlaps := SingleMasterCheck(s.run.Events)
 
-	wantStatus(t, c, Pass)
-	wantDetail(t, c, "82 role samples", "2 master windows", "broker1 0s–10s", "broker2 12s–40s")
-	if overlaps != nil {
-		t.Fatalf("overlaps %+v, want none", overlaps)
+	require.Equal(t, Pass, c.Status, c.Detail)
+	for _, p := range []string{"82 role samples", "2 master windows", "broker1 0s–10s", "broker2 12s–40s"} {
+		assert.Contains(t, c.Detail, p)
 	}
+	assert.NotContains(t, c.Detail, "log", "a probe-only history says nothing about logs")
+	assert.Nil(t, overlaps)
 }
 
 func TestSingleMaster_OverlappingWindowsFailWithEvidence(t *testing.T) {
@@ -30,18 +37,17 @@ func TestSingleMaster_OverlappingWindowsFailWithEvidence(t *testing.T) {
 
 	c, overlaps := SingleMasterCheck(s.run.Events)
 
-	wantStatus(t, c, Fail)
-	wantDetail(t, c, "broker1 and broker2 both master 11s–13s")
-	if len(overlaps) != 1 {
-		t.Fatalf("overlaps %+v, want one", overlaps)
-	}
+	require.Equal(t, Fail, c.Status, c.Detail)
+	assert.Contains(t, c.Detail, "broker1 and broker2 both master 11s–13s")
+	require.Len(t, overlaps, 1)
 	o := overlaps[0]
-	if o.A != "broker1" || o.B != "broker2" || !o.From.Equal(at(11)) || !o.To.Equal(at(13)) {
-		t.Fatalf("overlap %+v, want broker1/broker2 over 11s–13s", o)
-	}
-	if !o.AWindow.From.Equal(at(0)) || !o.BWindow.To.Equal(at(20)) || len(o.SampleTimes) != 3 {
-		t.Fatalf("overlap evidence %+v", o)
-	}
+	assert.Equal(t, "broker1", o.A)
+	assert.Equal(t, "broker2", o.B)
+	assert.True(t, o.From.Equal(at(11)), "from %v", o.From)
+	assert.True(t, o.To.Equal(at(13)), "to %v", o.To)
+	assert.True(t, o.AWindow.From.Equal(at(0)))
+	assert.True(t, o.BWindow.To.Equal(at(20)))
+	assert.Len(t, o.SampleTimes, 3)
 }
 
 func TestSingleMaster_TwoMastersInOneTickIsAnOverlap(t *testing.T) {
@@ -52,10 +58,11 @@ func TestSingleMaster_TwoMastersInOneTickIsAnOverlap(t *testing.T) {
 
 	c, overlaps := SingleMasterCheck(s.run.Events)
 
-	wantStatus(t, c, Fail)
-	if len(overlaps) != 1 || overlaps[0].A != "broker2" || overlaps[0].B != "broker3" || !overlaps[0].From.Equal(at(6)) {
-		t.Fatalf("overlaps %+v, want broker2/broker3 at 6s", overlaps)
-	}
+	require.Equal(t, Fail, c.Status, c.Detail)
+	require.Len(t, overlaps, 1)
+	assert.Equal(t, "broker2", overlaps[0].A)
+	assert.Equal(t, "broker3", overlaps[0].B)
+	assert.True(t, overlaps[0].From.Equal(at(6)))
 }
 
 func TestSingleMaster_AnyOtherRoleClosesAWindow(t *testing.T) {
@@ -66,11 +73,10 @@ func TestSingleMaster_AnyOtherRoleClosesAWindow(t *testing.T) {
 
 	ws := MasterWindows(s.run.Events)
 
-	if len(ws) != 3 || ws[0].Node != "broker1" || ws[1].Node != "broker2" || ws[2].Node != "broker1" {
-		t.Fatalf("windows %+v, want broker1, broker2, broker1", ws)
-	}
+	require.Len(t, ws, 3)
+	assert.Equal(t, []string{"broker1", "broker2", "broker1"}, []string{ws[0].Node, ws[1].Node, ws[2].Node})
 	c, _ := SingleMasterCheck(s.run.Events)
-	wantStatus(t, c, Pass)
+	assert.Equal(t, Pass, c.Status, c.Detail)
 }
 
 func TestSingleMaster_NoSamplesIsUnknown(t *testing.T) {
@@ -80,7 +86,7 @@ func TestSingleMaster_NoSamplesIsUnknown(t *testing.T) {
 
 	c, _ := SingleMasterCheck(s.run.Events)
 
-	wantStatus(t, c, Unknown)
+	assert.Equal(t, Unknown, c.Status, c.Detail)
 }
 
 func TestSingleMaster_SamplesWrittenOutOfOrderAreSortedByTime(t *testing.T) {
@@ -91,6 +97,48 @@ func TestSingleMaster_SamplesWrittenOutOfOrderAreSortedByTime(t *testing.T) {
 
 	c, _ := SingleMasterCheck(s.run.Events)
 
-	wantStatus(t, c, Pass)
-	wantDetail(t, c, "broker1 0s–0s, broker2 2s–2s")
+	require.Equal(t, Pass, c.Status, c.Detail)
+	assert.Contains(t, c.Detail, "broker1 0s–0s, broker2 2s–2s")
+}
+
+func TestSingleMaster_NoMasterWindowWhileAcknowledgedIsUnknown(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 10, "broker1=unresponsive", "broker2=slave")
+	s.steady("a", "broker1", 1, 9, 1)
+	s.runEnd(10)
+
+	c, overlaps := SingleMasterCheckRun(s.run)
+
+	require.Equal(t, Unknown, c.Status, c.Detail)
+	assert.Contains(t, c.Detail, "9 sends were acknowledged, but no broker has a master window")
+	assert.Nil(t, overlaps)
+}
+
+func TestSingleMaster_NoMasterWindowWithoutAcksStillPasses(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 10, "broker1=slave", "broker2=slave")
+	s.runEnd(10)
+
+	c, _ := SingleMasterCheckRun(s.run)
+
+	require.Equal(t, Pass, c.Status, c.Detail)
+	assert.Contains(t, c.Detail, "no broker seen as master in 22 role samples")
+}
+
+func TestSingleMaster_RunVariantJudgesProbeHistoryAsBefore(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.ticks(0, 10, "broker1=master", "broker2=slave")
+	s.steady("a", "broker1", 0.5, 9.5, 1)
+	s.ticks(11, 13, "broker1=master", "broker2=master")
+	s.runEnd(13)
+
+	byEvents, o1 := SingleMasterCheck(s.run.Events)
+	byRun, o2 := SingleMasterCheckRun(s.run)
+
+	assert.Equal(t, byEvents, byRun)
+	assert.Equal(t, o1, o2)
+	assert.Equal(t, Fail, byRun.Status)
 }

@@ -1,10 +1,10 @@
 package checker
 
 import (
-	"slices"
 	"testing"
 
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/require"
 )
 
 func TestTotalQueue_EverySendDelivered(t *testing.T) {
@@ -16,13 +16,11 @@ func TestTotalQueue_EverySendDelivered(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	want := Counts{SentOK: 2, Delivered: 2}
-	if q.Counts != want {
-		t.Fatalf("counts %+v, want %+v", q.Counts, want)
-	}
-	if q.Lost != nil || q.Unexpected != nil || q.Duplicated != nil || q.Recovered != nil {
-		t.Fatalf("clean run reported anomalies: %+v", q)
-	}
+	require.Equal(t, Counts{SentOK: 2, Delivered: 2}, q.Counts)
+	require.Nil(t, q.Lost, "clean run reported loss: %+v", q)
+	require.Nil(t, q.Unexpected, "clean run reported unexpected deliveries: %+v", q)
+	require.Nil(t, q.Duplicated, "clean run reported duplicates: %+v", q)
+	require.Nil(t, q.Recovered, "clean run reported recovered sends: %+v", q)
 }
 
 func TestTotalQueue_AcknowledgedButNeverDeliveredIsLost(t *testing.T) {
@@ -34,9 +32,8 @@ func TestTotalQueue_AcknowledgedButNeverDeliveredIsLost(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if !slices.Equal(q.Lost, []string{"m1", "m3"}) || q.Counts.Lost != 2 {
-		t.Fatalf("lost %v (%d), want sorted [m1 m3]", q.Lost, q.Counts.Lost)
-	}
+	require.Equal(t, []string{"m1", "m3"}, q.Lost, "lost, sorted")
+	require.Equal(t, 2, q.Counts.Lost, "lost count")
 }
 
 func TestTotalQueue_InfoSendDeliveredIsRecoveredNotLost(t *testing.T) {
@@ -49,15 +46,11 @@ func TestTotalQueue_InfoSendDeliveredIsRecoveredNotLost(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if !slices.Equal(q.Recovered, []string{"pending", "timed-out"}) {
-		t.Fatalf("recovered %v, want [pending timed-out]", q.Recovered)
-	}
-	if q.Lost != nil || q.Unexpected != nil {
-		t.Fatalf("an unknown outcome is neither lost nor unexpected: %+v", q)
-	}
-	if q.Counts.SentInfo != 3 || q.Counts.SentOK != 0 {
-		t.Fatalf("counts %+v, want 3 info sends", q.Counts)
-	}
+	require.Equal(t, []string{"pending", "timed-out"}, q.Recovered, "recovered")
+	require.Nil(t, q.Lost, "an unknown outcome is not lost: %+v", q)
+	require.Nil(t, q.Unexpected, "an unknown outcome is not unexpected: %+v", q)
+	require.Equal(t, 3, q.Counts.SentInfo, "counts %+v, want 3 info sends", q.Counts)
+	require.Equal(t, 0, q.Counts.SentOK, "counts %+v, want no acknowledged sends", q.Counts)
 }
 
 func TestTotalQueue_FailedSendDeliveredIsUnexpected(t *testing.T) {
@@ -68,9 +61,8 @@ func TestTotalQueue_FailedSendDeliveredIsUnexpected(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if !slices.Equal(q.Unexpected, []string{"refused"}) || q.Counts.SentFail != 2 {
-		t.Fatalf("unexpected %v, counts %+v", q.Unexpected, q.Counts)
-	}
+	require.Equal(t, []string{"refused"}, q.Unexpected, "unexpected")
+	require.Equal(t, 2, q.Counts.SentFail, "counts %+v", q.Counts)
 }
 
 func TestTotalQueue_DeliveryOfNeverSentIDIsUnexpected(t *testing.T) {
@@ -85,12 +77,8 @@ func TestTotalQueue_DeliveryOfNeverSentIDIsUnexpected(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if !slices.Equal(q.Unexpected, []string{"ghost", "orphan"}) {
-		t.Fatalf("unexpected %v, want [ghost orphan]", q.Unexpected)
-	}
-	if q.Duplicated != nil {
-		t.Fatalf("an unexpected id is not also a duplicate: %v", q.Duplicated)
-	}
+	require.Equal(t, []string{"ghost", "orphan"}, q.Unexpected, "unexpected")
+	require.Nil(t, q.Duplicated, "an unexpected id is not also a duplicate")
 }
 
 func TestTotalQueue_DuplicatesCountDeliveriesAndIDs(t *testing.T) {
@@ -104,12 +92,9 @@ func TestTotalQueue_DuplicatesCountDeliveriesAndIDs(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if !slices.Equal(q.Duplicated, []string{"m1"}) || q.Counts.Duplicated != 1 {
-		t.Fatalf("duplicated %v", q.Duplicated)
-	}
-	if q.Counts.Delivered != 4 {
-		t.Fatalf("delivered %d, want 4 delivery ops", q.Counts.Delivered)
-	}
+	require.Equal(t, []string{"m1"}, q.Duplicated, "duplicated")
+	require.Equal(t, 1, q.Counts.Duplicated, "duplicated ids")
+	require.Equal(t, 4, q.Counts.Delivered, "delivered, want 4 delivery ops")
 }
 
 func TestTotalQueue_ConsumerSendsAreNotSends(t *testing.T) {
@@ -119,7 +104,6 @@ func TestTotalQueue_ConsumerSendsAreNotSends(t *testing.T) {
 
 	q := TotalQueue(s.run.Ops)
 
-	if q.Counts.SentOK != 0 || q.Lost != nil {
-		t.Fatalf("only the producer sends: %+v", q)
-	}
+	require.Equal(t, 0, q.Counts.SentOK, "only the producer sends: %+v", q)
+	require.Nil(t, q.Lost, "only the producer sends: %+v", q)
 }

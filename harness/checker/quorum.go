@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -153,7 +154,7 @@ func allQuorate(groups []QuorumSpec, gone []string) bool {
 	return true
 }
 
-func partitioning(action string) bool { return action == "partition" || action == "isolate" }
+func partitioning(action fault.Action) bool { return action == fault.Partition }
 
 // partitionEnd finds the end event of partition step e among the later events.
 func partitionEnd(later []history.Event, e history.Event) (time.Time, bool) {
@@ -193,6 +194,16 @@ func quorumCheck(run history.Run, samples []history.Event, acks []ack, spec *Quo
 		c.Status = Unknown
 		c.Detail = fmt.Sprintf("the profile has a quorum of %d, but its members are unknown (no role samples of them?)", spec.Size)
 		return c, nil
+	}
+	for _, g := range spec.Also {
+		// An empty group would need a quorum of nothing and count as lost
+		// for the whole run: a false failure, where the truth is that
+		// nothing shows whether it held.
+		if len(g.Members) == 0 || g.Size <= 0 {
+			c.Status = Unknown
+			c.Detail = "a group the writes also need a quorum of has no role samples, so whether it held cannot be judged"
+			return c, nil
+		}
 	}
 	members := slices.Sorted(slices.Values(spec.Members))
 	members = slices.Compact(members)
@@ -344,14 +355,14 @@ func seconds(d time.Duration) string {
 	return fmt.Sprintf("%.1f s", d.Seconds())
 }
 
-// SampledNodes lists, sorted, the distinct nodes whose name starts with
-// prefix and that have at least one role sample, e.g. the ZooKeeper
+// SampledNodes lists, sorted, the distinct nodes of kind k that have at
+// least one role sample, e.g. the ZooKeeper
 // servers of a run: a way to name a profile's quorum members from the run
 // itself, so that a saved run can be judged again without its cluster.
-func SampledNodes(events []history.Event, prefix string) []string {
+func SampledNodes(events []history.Event, k fault.NodeKind) []string {
 	var out []string
 	for _, e := range events {
-		if e.Type == history.RoleEvent && strings.HasPrefix(e.Node, prefix) && !slices.Contains(out, e.Node) {
+		if kind, _ := fault.KindOf(e.Node); e.Type == history.RoleEvent && kind == k && !slices.Contains(out, e.Node) {
 			out = append(out, e.Node)
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/history"
+	"github.com/stretchr/testify/require"
 )
 
 var zkQuorum = QuorumSpec{Members: []string{"zk1", "zk2", "zk3"}, Size: 2, Resume: 30 * time.Second}
@@ -41,9 +42,10 @@ func TestQuorum_WritesStopWithoutQuorumAndComeBack(t *testing.T) {
 	wantStatus(t, c, Pass)
 	wantDetail(t, c, "1 no-quorum windows (total 5.8 s)", "10.2s–16s without zk1, zk2",
 		"0 acks inside", "traffic resumed after 2.1 s", "within 250ms of a window opening are ignored")
-	if len(ws) != 1 || ws[0].ResumeMS != 2100 || ws[0].FirstOKID != "b-0" || ws[0].Open {
-		t.Fatalf("windows %+v", ws)
-	}
+	require.Len(t, ws, 1, "windows %+v", ws)
+	require.Equal(t, int64(2100), ws[0].ResumeMS, "windows %+v", ws)
+	require.Equal(t, "b-0", ws[0].FirstOKID, "windows %+v", ws)
+	require.False(t, ws[0].Open, "windows %+v", ws)
 }
 
 func TestQuorum_AckWithoutQuorumFails(t *testing.T) {
@@ -54,9 +56,9 @@ func TestQuorum_AckWithoutQuorumFails(t *testing.T) {
 
 	wantStatus(t, c, Fail)
 	wantDetail(t, c, "1 acks inside: 1 in 10.2s–16s: impossible by broker1 at 12s")
-	if ws[0].AcksInside != 1 || ws[0].Acks[0].ID != "impossible" || ws[0].Acks[0].Broker != "broker1" {
-		t.Fatalf("window %+v", ws[0])
-	}
+	require.Equal(t, 1, ws[0].AcksInside, "window %+v", ws[0])
+	require.Equal(t, "impossible", ws[0].Acks[0].ID, "window %+v", ws[0])
+	require.Equal(t, "broker1", ws[0].Acks[0].Broker, "window %+v", ws[0])
 }
 
 func TestQuorum_TrafficMustResumeInTime(t *testing.T) {
@@ -105,9 +107,8 @@ func TestQuorum_PartitionedMembersAreUnavailable(t *testing.T) {
 
 	wantStatus(t, c, Fail)
 	wantDetail(t, c, "10s–15s without zk1, zk2", "during by broker3 at 12s")
-	if len(ws) != 1 || ws[0].ResumeMS != 1000 {
-		t.Fatalf("windows %+v", ws)
-	}
+	require.Len(t, ws, 1, "windows %+v", ws)
+	require.Equal(t, int64(1000), ws[0].ResumeMS, "windows %+v", ws)
 }
 
 // Partitioning two of three servers away from the third leaves the two
@@ -126,9 +127,7 @@ func TestQuorum_TheSmallerSideOfAPartitionIsTheOneLost(t *testing.T) {
 	c, ws := QuorumCheck(s.run, &zkQuorum)
 
 	wantStatus(t, c, Pass)
-	if len(ws) != 0 {
-		t.Fatalf("windows %+v, want none", ws)
-	}
+	require.Empty(t, ws, "windows, want none")
 }
 
 // A bridge cuts two servers from each other, but the third reaches both.
@@ -158,15 +157,14 @@ func TestQuorum_StillWithoutQuorumAtTheEnd(t *testing.T) {
 
 	wantStatus(t, c, Fail)
 	wantDetail(t, c, "10s–31s", "late by broker1 at 25s", "still without quorum")
-	if len(ws) != 1 || !ws[0].Open {
-		t.Fatalf("windows %+v", ws)
-	}
+	require.Len(t, ws, 1, "windows %+v", ws)
+	require.True(t, ws[0].Open, "windows %+v", ws)
 }
 
 func TestQuorum_NotApplicableOrUnknown(t *testing.T) {
 	s := zkOutage(18.1)
 
-	res := Analyze(s.run, Config{QuorumBlocking: true})
+	res := analyzeUnguarded(s.run, Config{QuorumBlocking: true})
 	c := check(t, res, QuorumBlocking)
 	wantStatus(t, c, NotApplicable)
 	wantDetail(t, c, "profile has no quorum")
@@ -185,9 +183,7 @@ func TestSampledNodes_NamesTheQuorumFromTheRun(t *testing.T) {
 
 	got := SampledNodes(s.run.Events, "zk")
 
-	if strings.Join(got, ",") != "zk1,zk2,zk3" {
-		t.Fatalf("got %v", got)
-	}
+	require.Equal(t, "zk1,zk2,zk3", strings.Join(got, ","), "got %v", got)
 }
 
 // The replicated profile's writes need both the databases' quorum and the
@@ -207,9 +203,8 @@ func TestQuorum_EveryGroupMustBeQuorate(t *testing.T) {
 
 	c, ws := QuorumCheck(s.run, spec)
 
-	if c.Status != Fail || len(ws) != 1 {
-		t.Fatalf("got %s with %d windows (%s), want fail with one no-quorum window", c.Status, len(ws), c.Detail)
-	}
+	require.Equal(t, Fail, c.Status, "status (%s), want fail", c.Detail)
+	require.Len(t, ws, 1, "want one no-quorum window (%s)", c.Detail)
 }
 
 // A member whose probe times out while it starts is not a lost member:

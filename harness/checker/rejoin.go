@@ -5,20 +5,21 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
 // rejoinRule says what a restarted node of one kind must come back as:
-// nodes whose name starts with prefix must show `want` and never `forbid`.
+// it must show `want` and never `forbid`.
 type rejoinRule struct {
-	prefix       string
+	kind         fault.NodeKind
 	want, forbid history.Role
 }
 
 // rejoinKinds is one rejoin check: its name, its rules, and what it says
 // when none of its nodes was brought back.
 type rejoinKinds struct {
-	name  string
+	name  Check
 	rules []rejoinRule
 	// ownsTarget says whether a rejoining fault that names no nodes is this
 	// check's to report, judging by its scenario target.
@@ -29,15 +30,15 @@ type rejoinKinds struct {
 var (
 	brokerKinds = rejoinKinds{
 		name:       RejoinAsSlave,
-		rules:      []rejoinRule{{"broker", history.Slave, history.Master}},
+		rules:      []rejoinRule{{fault.Broker, history.Slave, history.Master}},
 		ownsTarget: func(t string) bool { return !dependencyTarget(t) },
 		none:       "no restart or start of a broker in the run",
 	}
 	followerKinds = rejoinKinds{
 		name: RejoinAsFollower,
 		rules: []rejoinRule{
-			{"zk", history.Follower, history.Leader},
-			{"pg", history.Replica, history.Primary},
+			{fault.ZooKeeper, history.Follower, history.Leader},
+			{fault.Database, history.Replica, history.Primary},
 		},
 		ownsTarget: dependencyTarget,
 		none:       "no restart or start of a zk or pg node in the run",
@@ -47,7 +48,12 @@ var (
 // dependencyTarget reports whether a scenario target names ZooKeeper or
 // database nodes rather than brokers.
 func dependencyTarget(t string) bool {
-	return strings.HasPrefix(t, "zk") || strings.HasPrefix(t, "db") || strings.HasPrefix(t, "pg")
+	target, err := fault.ParseTarget(t)
+	if err != nil {
+		return false
+	}
+	k, ok := target.Needs()
+	return ok && k != fault.Broker
 }
 
 // RejoinCheck verifies that every broker brought back by a rejoining fault
@@ -80,8 +86,9 @@ func RejoinFollowerCheck(events []history.Event, within time.Duration) CheckResu
 
 // ruleFor returns the rule for node, if any of rules covers it.
 func ruleFor(rules []rejoinRule, node string) (rejoinRule, bool) {
+	kind, known := fault.KindOf(node)
 	for _, r := range rules {
-		if strings.HasPrefix(node, r.prefix) {
+		if known && kind == r.kind {
 			return r, true
 		}
 	}
@@ -111,7 +118,7 @@ func rejoinCheck(events []history.Event, within time.Duration, k rejoinKinds) Ch
 		var back, until time.Time
 		for _, node := range e.Nodes {
 			rule, ok := ruleFor(k.rules, node)
-			if !ok {
+			if !ok || alone(samples, node) {
 				continue
 			}
 			if back.IsZero() {
@@ -220,4 +227,17 @@ func firstTime(events []history.Event) time.Time {
 		}
 	}
 	return t
+}
+
+// alone reports whether node is the only one of its kind the run sampled,
+// like the jdbc profile's single database: with nobody to follow, it is
+// rightly primary again, and no rejoin rule applies to it.
+func alone(samples []history.Event, node string) bool {
+	kind, _ := fault.KindOf(node)
+	for _, e := range samples {
+		if k, _ := fault.KindOf(e.Node); k == kind && e.Node != node {
+			return false
+		}
+	}
+	return true
 }

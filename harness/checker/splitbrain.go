@@ -16,30 +16,53 @@ const maxEvidence = 100
 // SplitBrainAcksCheck verifies that no broker acknowledged a send while a
 // different broker was master: every acknowledged send whose Broker is A,
 // completed at t, is a violation if some broker B ≠ A has a master window
-// (see MasterWindows) containing t. Where single-master shows two brokers
-// claiming mastership, this check shows that clients were actually told
-// "stored" by the one that should not have been serving.
+// containing t. Where single-master shows two brokers able to act as
+// master, this check shows that clients were actually told "stored" by
+// the one that should not have been serving.
 //
-// Windows run from first to last master sample, so sampling lag only
-// shortens them and does not invent violations. Sends without a Broker are
-// not checked. Evidence is capped at 100 pairs; the detail counts them all.
-// Unknown without any role sample.
+// The windows are the brokers' log windows when the history has them and
+// the role probe agrees, else the probe's (see masterEvidenceOf). A log
+// window starts when the STOMP connector opens and excludes the time its
+// broker was frozen, so an ack from the legitimate master while a stale
+// one is frozen is no violation, while one inside the stale master's
+// thawed stretch is. Probe windows run from first to last master sample,
+// so sampling lag only shortens them and does not invent violations.
+//
+// Sends without a Broker are not checked, and if no acknowledged send has
+// one the status is Unknown: "0 acks checked" proves nothing. Unknown too
+// without any acknowledged send, and without role samples or log windows.
+// Evidence is capped at 100 pairs; the detail counts them all.
 func SplitBrainAcksCheck(run history.Run) (CheckResult, []SplitBrainAck) {
-	samples := roleSamples(run.Events)
-	return splitBrainAcksCheck(samples, acksByTime(run.Ops), runStart(run.Events, firstTime(run.Events)))
+	base := runStart(run.Events, firstTime(run.Events))
+	return splitBrainAcks(masterEvidenceOf(run.Events, base), acksByTime(run.Ops), base)
 }
 
+// splitBrainAcksCheck judges against the probe's windows only, for a
+// caller that holds role samples but not the events they came from.
 func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (CheckResult, []SplitBrainAck) {
+	return splitBrainAcks(masterEvidence{samples: samples, windows: masterWindows(samples)}, acks, base)
+}
+
+func splitBrainAcks(ev masterEvidence, acks []ack, base time.Time) (CheckResult, []SplitBrainAck) {
 	c := CheckResult{Name: SplitBrainAcks}
-	if len(samples) == 0 {
+	if len(ev.samples) == 0 && !ev.fromLog {
 		c.Status = Unknown
 		c.Detail = "no role samples recorded"
 		return c, nil
 	}
-	ws := masterWindows(samples) // in order of From
+	note := ""
+	if ev.note != "" {
+		note = "; " + ev.note
+	}
+	if len(acks) == 0 {
+		c.Status = Unknown
+		c.Detail = "no send was acknowledged, so no acknowledgement can be checked" + note
+		return c, nil
+	}
+	ws := ev.windows // in order of From
 	var (
 		out                 []SplitBrainAck
-		active              []int // windows with From <= t, To not yet before t
+		active              []int // windows with From <= t that may still contain t
 		next                int
 		checked, nobody     int
 		violations, badAcks int // badAcks: acks in at least one violation
@@ -57,7 +80,7 @@ func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (C
 		active = slices.DeleteFunc(active, func(w int) bool { return ws[w].To.Before(a.at) })
 		hit := false
 		for _, w := range active {
-			if ws[w].Node == a.broker {
+			if ws[w].Node == a.broker || !ev.inWindow(ws[w], a.at) {
 				continue
 			}
 			violations++
@@ -70,6 +93,11 @@ func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (C
 			badAcks++
 		}
 	}
+	if checked == 0 {
+		c.Status = Unknown
+		c.Detail = fmt.Sprintf("none of the %d acknowledged sends names the broker that acknowledged it, so none can be checked%s", nobody, note)
+		return c, nil
+	}
 	nearestAcks(out, acks)
 
 	skipped := ""
@@ -78,8 +106,12 @@ func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (C
 	}
 	if violations == 0 {
 		c.Status = Pass
-		c.Detail = fmt.Sprintf("%d acks checked against %d master windows: none acknowledged while another broker was master%s",
-			checked, len(ws), skipped)
+		c.Detail = fmt.Sprintf("%d acks checked against %d %s master windows: none acknowledged while another broker was master%s%s",
+			checked, len(ws), ev.source(), skipped, note)
+		if ev.unsure != "" {
+			c.Status = Unknown
+			c.Detail = ev.unsure + "; " + c.Detail
+		}
 		return c, nil
 	}
 	c.Status = Fail
@@ -100,8 +132,8 @@ func splitBrainAcksCheck(samples []history.Event, acks []ack, base time.Time) (C
 	if violations > maxEvidence {
 		capped = fmt.Sprintf("; evidence capped at %d", maxEvidence)
 	}
-	c.Detail = fmt.Sprintf("%d of %d acks were given by a broker while another was master (%d pairs%s)%s: %s",
-		badAcks, checked, violations, capped, skipped, strings.Join(parts, "; "))
+	c.Detail = fmt.Sprintf("%d of %d acks were given by a broker while another was master (%d pairs%s, %s windows)%s: %s%s",
+		badAcks, checked, violations, capped, ev.source(), skipped, strings.Join(parts, "; "), note)
 	return c, out
 }
 

@@ -3,39 +3,31 @@
 // not-applicable status. Nothing here touches Docker or the network.
 package checker
 
-import "time"
+import (
+	"time"
+
+	"github.com/amqha/amqha/harness/fault"
+)
 
 // Status is the outcome of one check.
 type Status string
 
 // Check outcomes. Unknown means the history cannot decide (e.g. no role
-// samples); NotApplicable means the check has no meaning for this run
-// (e.g. failover time in a run without a disruptive fault).
+// samples, or evidence the guard found missing); NotApplicable means the
+// check has no meaning for this run (e.g. failover time in a run without a
+// disruptive fault); Info is a check that cannot fail as configured
+// (availability without a bound): it reports, and is never shown as a pass.
 const (
 	Pass          Status = "pass"
 	Fail          Status = "fail"
 	Unknown       Status = "unknown"
 	NotApplicable Status = "n/a"
-)
-
-// Check names, as scenario files and result.json spell them.
-const (
-	NoLoss        = "no-loss"
-	NoUnexpected  = "no-unexpected"
-	NoDuplicates  = "no-duplicates"
-	MaxFailover   = "max-failover"
-	SingleMaster  = "single-master"
-	RejoinAsSlave = "rejoin-as-slave"
-
-	Availability     = "availability"
-	SplitBrainAcks   = "split-brain-acks"
-	QuorumBlocking   = "quorum-blocking"
-	RejoinAsFollower = "rejoin-as-follower"
+	Info          Status = "info"
 )
 
 // CheckResult is one row of result.json's checks.
 type CheckResult struct {
-	Name   string `json:"name"`
+	Name   Check  `json:"name"`
 	Status Status `json:"status"`
 	Detail string `json:"detail"`
 	// Expected is the status the scenario expects; a check listed in the
@@ -66,23 +58,35 @@ type QueueResult struct {
 	Recovered  []string `json:"recovered,omitempty"`
 }
 
-// Failover is the recovery time of one disruptive fault, as OpenChaos's RTO
-// checker measures it: from the fault's injection to the first send
-// acknowledged after it.
+// Failover is the recovery of one disruptive fault, in two figures:
+//   - RTOms, as OpenChaos's RTO checker measures it: from the fault's start
+//     stamp to the first send acknowledged after it. max-failover judges it.
+//   - OutageMS, the outage as clients saw it: from the last send
+//     acknowledged before the fault to the first one after. It is longer
+//     than the RTO by however long the fault took to land and the
+//     connection took to die, which the start stamp cannot see.
+//
+// UnavailableMS is the longest stretch without an acknowledged send from
+// the last ack before the fault on; availability judges it.
 type Failover struct {
-	Step   int       `json:"step"`
-	Action string    `json:"action"`
-	Target string    `json:"target"`
-	Nodes  []string  `json:"nodes,omitempty"`
-	At     time.Time `json:"at"`
+	Step   int          `json:"step"`
+	Action fault.Action `json:"action"`
+	Target string       `json:"target"`
+	Nodes  []string     `json:"nodes,omitempty"`
+	At     time.Time    `json:"at"`
 	// RTOms is -1 when no send was acknowledged after the fault.
 	RTOms     int64  `json:"rto_ms"`
 	Recovered bool   `json:"recovered"`
 	FirstOKID string `json:"first_ok_id,omitempty"`
 	// FirstOKAt is when FirstOKID was acknowledged.
 	FirstOKAt time.Time `json:"first_ok_at,omitzero"`
-	// UnavailableMS is the client-visible outage: the longest stretch
-	// without any acknowledged send from the fault's start to the next
+	// LastOKAt is the last acknowledgement before the fault's start, zero
+	// if there was none; OutageMS runs from it to FirstOKAt, and is -1
+	// when either is missing.
+	LastOKAt time.Time `json:"last_ok_at,omitzero"`
+	OutageMS int64     `json:"outage_ms"`
+	// UnavailableMS is the longest stretch without any acknowledged send
+	// from the last ack before the fault (else its start) to the next
 	// disruptive fault's start, or to the producer's end (the run's drain
 	// event, else its end). UnavailableFrom is where that stretch began.
 	UnavailableMS   int64     `json:"unavailable_ms"`
@@ -191,9 +195,6 @@ type Config struct {
 	SingleMaster bool
 	// SplitBrainAcks enables the split-brain-acks check.
 	SplitBrainAcks bool
-	// Availability enables the availability check; a MaxUnavailable above
-	// zero enables it too.
-	Availability bool
 	// MaxUnavailable bounds each disruptive fault's client-visible outage
 	// (Failover.UnavailableMS); zero makes availability report only.
 	MaxUnavailable time.Duration
@@ -201,13 +202,36 @@ type Config struct {
 	// (a profile without one) it reports n/a.
 	QuorumBlocking bool
 	Quorum         *QuorumSpec
-	// NoLoss is ignored: no-loss always runs, because a zero-valued switch
-	// would let a forgotten field turn off the one check that matters most.
-	// A scenario that expects loss lists no-loss among its expected failures.
-	//
-	// Deprecated: kept so existing callers compile; it has no effect.
-	NoLoss bool
+
+	// Timeline is the scenario's plan: the completeness guard requires a
+	// start and an end event for each step, and no fault event beyond
+	// them. A nil Timeline is a plan without faults.
+	Timeline []PlannedStep
+	// MinAcks is the traffic guard: the least number of acknowledged sends
+	// before the first fault and after the last one ends (0: DefaultMinAcks).
+	MinAcks int
+	// SendTimeout is how long the producer waits for one receipt; a
+	// silence in the history longer than it needs a fault to explain it
+	// (0: DefaultSendTimeout).
+	SendTimeout time.Duration
 }
+
+// PlannedStep is one step of a scenario's timeline, as the completeness
+// guard reconciles it with the recorded fault events.
+type PlannedStep struct {
+	// Step is the 1-based index of the step in the timeline.
+	Step   int
+	Action fault.Action
+	Target string
+	// Offset is the step's at, from the workload's start.
+	Offset time.Duration
+}
+
+// Defaults of the guards.
+const (
+	DefaultMinAcks     = 20
+	DefaultSendTimeout = 10 * time.Second
+)
 
 // Result is result.json.
 type Result struct {
@@ -223,12 +247,21 @@ type Result struct {
 	SplitBrainAcks []SplitBrainAck `json:"split_brain_acks,omitempty"`
 	// QuorumWindows are the no-quorum windows the quorum-blocking check found.
 	QuorumWindows []QuorumWindow `json:"no_quorum_windows,omitempty"`
-	Start         time.Time      `json:"start"`
-	End           time.Time      `json:"end"`
+	// Missing is what the completeness guard found missing from the
+	// history; every check that needs it is unknown.
+	Missing []Gap     `json:"missing_evidence,omitempty"`
+	Start   time.Time `json:"start"`
+	End     time.Time `json:"end"`
 	// Incomplete marks a run whose history stops early (no run end event,
 	// or a last line cut short): its checks show what was recorded, but
 	// its verdict is Unknown, since the missing part may hold the very
 	// deliveries or failures the checks look for. IncompleteReason says why.
 	Incomplete       bool   `json:"incomplete,omitempty"`
 	IncompleteReason string `json:"incomplete_reason,omitempty"`
+}
+
+// Gap is one piece of evidence the completeness guard found missing.
+type Gap struct {
+	Evidence Evidence `json:"evidence"`
+	Detail   string   `json:"detail"`
 }

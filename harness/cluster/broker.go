@@ -2,10 +2,11 @@ package cluster
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/moby/moby/api/types/mount"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // STOMPPort is the broker's STOMP port inside its container.
@@ -15,7 +16,7 @@ const STOMPPort = "61613/tcp"
 type Broker = Node
 
 func (c *Cluster) runBroker(ctx context.Context, idx int) (*Node, error) {
-	name := fmt.Sprintf("broker%d", idx)
+	name := fault.NodeName(KindBroker, idx)
 	xml, err := c.profile.broker(c, name)
 	if err != nil {
 		return nil, err

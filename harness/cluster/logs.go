@@ -14,6 +14,9 @@ type logSink struct {
 	mu    sync.Mutex
 	dir   string
 	files map[string]*os.File
+	// moved run after every moveTo, that is after every Attach, once the
+	// next scenario's recorder is in place (Attach attaches it first).
+	moved []func()
 }
 
 func newLogSink(dir string) *logSink { return &logSink{dir: dir, files: map[string]*os.File{}} }
@@ -38,9 +41,20 @@ func (s *logSink) write(node, line string) {
 // moveTo closes the current files; later lines go to dir.
 func (s *logSink) moveTo(dir string) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.closeFiles()
 	s.dir = dir
+	moved := s.moved
+	s.mu.Unlock()
+	for _, f := range moved {
+		f()
+	}
+}
+
+// afterMove registers f to run after each moveTo.
+func (s *logSink) afterMove(f func()) {
+	s.mu.Lock()
+	s.moved = append(s.moved, f)
+	s.mu.Unlock()
 }
 
 func (s *logSink) close() {

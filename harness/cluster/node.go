@@ -23,16 +23,18 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tcnetwork "github.com/testcontainers/testcontainers-go/network"
 	"github.com/testcontainers/testcontainers-go/wait"
+
+	"github.com/amqha/amqha/harness/fault"
 )
 
-// Kind is what a node runs.
-type Kind string
+// Kind is what a node runs, in the fault vocabulary's terms.
+type Kind = fault.NodeKind
 
 // Node kinds.
 const (
-	KindBroker Kind = "broker"
-	KindZK     Kind = "zk"
-	KindDB     Kind = "db"
+	KindBroker = fault.Broker
+	KindZK     = fault.ZooKeeper
+	KindDB     = fault.Database
 )
 
 // Node is one container of a topology: a broker, a ZooKeeper server or a
@@ -58,6 +60,7 @@ type Node struct {
 	endpoints map[string]string
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
+	mlog      masterLog // the broker's master window as its log tells it
 }
 
 // nodeSpec is how to start one node's container.
@@ -112,6 +115,9 @@ func (c *Cluster) runNode(ctx context.Context, s nodeSpec) (*Node, error) {
 		return n, err
 	}
 	c.roles.track(n)
+	if n.Kind == KindBroker {
+		c.logs.afterMove(n.carryMasterLog)
+	}
 	return n, nil
 }
 
@@ -146,6 +152,7 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.mu.Lock()
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
+	n.mlog.reset()
 	return n.followLogs(since)
 }
 
@@ -177,14 +184,18 @@ func (n *Node) Running() bool {
 	return s == ""
 }
 
-// followLogs appends the container's output to its log file and watches
-// for the spec's waiting line, which tells a slave from a node still starting.
+// followLogs appends the container's output to its log file, watches
+// for the spec's waiting line, which tells a slave from a node still
+// starting, and records a broker's master transitions (masterlog.go).
+// Docker stamps each line as it leaves the container, so a follower that
+// lags still knows when a line was written; the file gets the line as
+// the container wrote it.
 func (n *Node) followLogs(since time.Time) error {
 	cli, err := Docker(context.Background())
 	if err != nil {
 		return err
 	}
-	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true}
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true, Timestamps: true}
 	if !since.IsZero() {
 		opts.Since = fmt.Sprintf("%d.%09d", since.Unix(), since.Nanosecond())
 	}
@@ -209,8 +220,9 @@ func (n *Node) followLogs(since time.Time) error {
 		sc := bufio.NewScanner(pr)
 		sc.Buffer(make([]byte, 64*1024), 1024*1024)
 		for sc.Scan() {
-			line := sc.Text()
+			stamp, line := splitStamp(sc.Text())
 			n.cluster.logs.write(n.Name, line)
+			n.masterLogLine(stamp, line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true

@@ -28,11 +28,11 @@ type Profile struct {
 	// Quorum is the number of nodes that must be up for writes; zero
 	// means the profile has no quorum (a shared store has none).
 	Quorum int
-	// QuorumMembers is the name prefix of the voting nodes (zk, pg).
-	QuorumMembers string
+	// QuorumMembers is the kind of the voting nodes (zk, db).
+	QuorumMembers Kind
 	// QuorumAlso names a second group that needs its own majority: Patroni
 	// demotes its primary when the ZooKeeper ensemble loses quorum.
-	QuorumAlso string
+	QuorumAlso Kind
 	// SlaveLog matches the log line a broker writes when it waits as a slave.
 	SlaveLog *regexp.Regexp
 	// LockInterval is how often a slave retries the store's lock.
@@ -76,7 +76,7 @@ var Profiles = map[string]Profile{
 		Name:          "zookeeper",
 		Kinds:         []Kind{KindZK},
 		Quorum:        2,
-		QuorumMembers: "zk",
+		QuorumMembers: KindZK,
 		noBrokers:     true,
 		services:      func(ctx context.Context, c *Cluster) error { return c.startEnsemble(ctx, 3, true) },
 	},
@@ -84,8 +84,8 @@ var Profiles = map[string]Profile{
 		Name:          "replicated",
 		Kinds:         []Kind{KindBroker, KindDB, KindZK},
 		Quorum:        2,
-		QuorumMembers: "pg",
-		QuorumAlso:    "zk",
+		QuorumMembers: KindDB,
+		QuorumAlso:    KindZK,
 		SlaveLog:      regexp.MustCompile(`attempting to acquire exclusive lease`),
 		LockInterval:  jdbcLease,
 		broker:        renderReplicated,
@@ -100,7 +100,7 @@ var Profiles = map[string]Profile{
 		Name:          "leveldb",
 		Kinds:         []Kind{KindBroker, KindZK},
 		Quorum:        2,
-		QuorumMembers: "broker",
+		QuorumMembers: KindBroker,
 		SlaveLog:      regexp.MustCompile(`Attaching to master|Slave started|Not enough cluster members`),
 		BrokerImage:   LevelDBImage,
 		broker:        renderLevelDB,

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/amqha/amqha/docker"
 )
 
@@ -32,12 +35,8 @@ func BenchmarkClusterReady(b *testing.B) {
 				}
 				took = append(took, time.Since(start).Seconds())
 				b.ReportMetric(median(took), "s/ready-median")
-				if terr := c.Terminate(context.Background()); terr != nil {
-					b.Errorf("terminate: %v", terr)
-				}
-				if err != nil {
-					b.Fatal(err)
-				}
+				assert.NoError(b, c.Terminate(context.Background()), "terminate")
+				require.NoError(b, err)
 			}
 		})
 	}

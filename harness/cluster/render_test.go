@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/require"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -30,22 +32,14 @@ func TestBrokerConfigsMatchTheirGoldenFiles(t *testing.T) {
 		}
 		t.Run(profile, func(t *testing.T) {
 			got, err := Profiles[profile].broker(fakeCluster(profile), "broker2")
-			if err != nil {
-				t.Fatal(err)
-			}
+			require.NoError(t, err)
 			golden := filepath.Join("testdata", profile+"-broker2.xml.golden")
 			if *update {
-				if err := os.WriteFile(golden, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
+				require.NoError(t, os.WriteFile(golden, got, 0o644))
 			}
 			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -update to create it)", err)
-			}
-			if string(got) != string(want) {
-				t.Fatalf("%s activemq.xml differs from %s:\n%s", profile, golden, got)
-			}
+			require.NoError(t, err, "run with -update to create it")
+			require.Equal(t, string(want), string(got), "%s activemq.xml differs from %s", profile, golden)
 		})
 	}
 }

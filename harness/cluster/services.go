@@ -3,9 +3,12 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"github.com/testcontainers/testcontainers-go"
 	"regexp"
 	"strings"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // ZooKeeper ensemble, PostgreSQL and Patroni containers: the services the
@@ -22,7 +25,7 @@ type zkServer struct {
 func (c *Cluster) startEnsemble(ctx context.Context, n int, hosts bool) error {
 	servers := make([]zkServer, n)
 	for i := range servers {
-		servers[i] = zkServer{ID: i + 1, Host: fmt.Sprintf("zk%d", i+1)}
+		servers[i] = zkServer{ID: i + 1, Host: fault.NodeName(KindZK, i+1)}
 	}
 	cfg, err := render("zk-zoo.cfg.tmpl", map[string]any{"Servers": servers})
 	if err != nil {
@@ -99,7 +102,7 @@ var patroniReady = regexp.MustCompile(`the leader with the lock|a secondary, and
 func (c *Cluster) startPatroni(ctx context.Context, n int) error {
 	c.say(fmt.Sprintf("starting %d Patroni/PostgreSQL nodes", n))
 	nodes, err := c.startParallel(n, func(i int) (*Node, error) {
-		name := fmt.Sprintf("pg%d", i+1)
+		name := fault.NodeName(KindDB, i+1)
 		yml, err := render("patroni.yml.tmpl", map[string]any{"Name": name, "ZKHosts": c.zkHosts(),
 			"TTL": patroniTTL, "LoopWait": patroniLoopWait, "RetryTimeout": patroniRetryTimeout})
 		if err != nil {

@@ -3,6 +3,8 @@ package history
 import (
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/require"
 )
 
 // benchOps is how many operations one iteration of BenchmarkRecorder1M
@@ -24,18 +26,14 @@ func BenchmarkRecorder1M(b *testing.B) {
 			for b.Loop() {
 				r := NewRecorder()
 				if streaming {
-					if err := r.Stream(b.TempDir()); err != nil {
-						b.Fatal(err)
-					}
+					require.NoError(b, r.Stream(b.TempDir()))
 				}
 				t := time.Now()
 				for i := range ops {
 					r.Op(ops[i])
 				}
 				hot += time.Since(t)
-				if err := r.Close(); err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, r.Close())
 			}
 			// ns/Op-call is what the recording goroutines pay; ns/Op adds
 			// the final Close, so it holds all the encoding and writing.
@@ -53,9 +51,7 @@ func BenchmarkRecorderOpParallel(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			r := NewRecorder()
 			if streaming {
-				if err := r.Stream(b.TempDir()); err != nil {
-					b.Fatal(err)
-				}
+				require.NoError(b, r.Stream(b.TempDir()))
 			}
 			op := sendOp(1)
 			b.ReportAllocs()
@@ -66,9 +62,7 @@ func BenchmarkRecorderOpParallel(b *testing.B) {
 				}
 			})
 			b.StopTimer()
-			if err := r.Close(); err != nil {
-				b.Fatal(err)
-			}
+			require.NoError(b, r.Close())
 		})
 	}
 }

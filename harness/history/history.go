@@ -3,7 +3,11 @@
 // other package reads or writes these types, so they stay plain data.
 package history
 
-import "time"
+import (
+	"time"
+
+	"github.com/amqha/amqha/harness/fault"
+)
 
 // OpType is the phase of a client operation, in Jepsen's vocabulary.
 type OpType string
@@ -88,12 +92,30 @@ const (
 	FaultEvent EventType = "fault"
 	// RoleEvent is one role sample of one node.
 	RoleEvent EventType = "role"
+	// LogEvent is a broker's own log line that marks it starting or
+	// ceasing to serve clients as master: Node, a Phase* of master log,
+	// and the line in Detail.
+	LogEvent EventType = "master-log"
 )
 
-// Phase of a fault or a run.
+// Phases of a LogEvent. MasterStart opens a broker's master window and
+// MasterEnd closes it; MasterLease (the JDBC lease taken, before the
+// transports open) is recorded for the reader and opens nothing.
 const (
-	PhaseStart = "start"
-	PhaseEnd   = "end"
+	PhaseMasterStart = "master-start"
+	PhaseMasterEnd   = "master-end"
+	PhaseMasterLease = "master-lease"
+)
+
+// Phase of a fault or a run. A run records start, baseline (its cluster
+// is ready), drain (the producer stopped), drained (the consumer finished
+// or gave up) and end, in that order; the checker requires them all.
+const (
+	PhaseStart    = "start"
+	PhaseEnd      = "end"
+	PhaseBaseline = "baseline"
+	PhaseDrain    = "drain"
+	PhaseDrained  = "drained"
 )
 
 // Event is one line of events.jsonl.
@@ -108,12 +130,21 @@ type Event struct {
 	Role Role   `json:"role,omitempty"`
 
 	// Fault fields. Step is the 1-based index in the scenario's timeline.
-	Step   int      `json:"step,omitempty"`
-	Action string   `json:"action,omitempty"`
-	Target string   `json:"target,omitempty"`
-	Nodes  []string `json:"nodes,omitempty"`
-	Detail string   `json:"detail,omitempty"`
-	Error  string   `json:"error,omitempty"`
+	Step   int          `json:"step,omitempty"`
+	Action fault.Action `json:"action,omitempty"`
+	Target string       `json:"target,omitempty"`
+	Nodes  []string     `json:"nodes,omitempty"`
+	Detail string       `json:"detail,omitempty"`
+	Error  string       `json:"error,omitempty"`
+	// Began is, on a fault's start, when the call that injects it began;
+	// Time is when its effect was certain. Clients can feel a fault from
+	// Began on (a kill of several nodes takes a second and more).
+	Began time.Time `json:"began,omitzero"`
+
+	// Ops is, on run events, how many operations had been recorded when
+	// the event was: a history cut short or with lines missing holds
+	// fewer than the run's end says, and the checker refuses to judge it.
+	Ops int64 `json:"ops,omitempty"`
 }
 
 // Run is everything recorded about one scenario run.
@@ -122,23 +153,10 @@ type Run struct {
 	Events []Event
 }
 
-// Disruptive reports whether a fault action takes a node's service away,
-// as opposed to giving it back (restart, start, resume, heal). Failover
-// time is measured for disruptive faults only.
-func Disruptive(action string) bool {
-	switch action {
-	case "kill", "stop", "pause", "partition", "isolate", "delay", "loss":
-		return true
-	}
-	return false
-}
+// Disruptive reports whether a fault action takes a node's service away.
+// Failover time is measured for disruptive faults only.
+func Disruptive(action fault.Action) bool { return action.Disruptive() }
 
 // Rejoining reports whether a fault action brings a node back, after which
 // the node must come back as a slave.
-func Rejoining(action string) bool {
-	switch action {
-	case "restart", "start":
-		return true
-	}
-	return false
-}
+func Rejoining(action fault.Action) bool { return action.Rejoining() }

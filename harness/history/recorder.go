@@ -43,6 +43,9 @@ func (r *Recorder) Event(ev Event) Event {
 	if ev.Time.IsZero() {
 		ev.Time = r.now()
 	}
+	if ev.Type == RunEvent {
+		ev.Ops = int64(len(r.ops))
+	}
 	r.events = append(r.events, ev)
 	return ev
 }

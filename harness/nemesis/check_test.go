@@ -1,48 +1,41 @@
 package nemesis
 
 import (
-	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
 )
 
 var kahadb = cluster.Profile{Name: "shared-kahadb", Kinds: []cluster.Kind{cluster.KindBroker}}
 
 func TestCheckAcceptsBrokerTargetsOnABrokerProfile(t *testing.T) {
 	for _, target := range []string{"master", "slave", "slaves", "broker:2", "node:1", "all", "previous"} {
-		if err := Check(kahadb, "kill", target); err != nil {
-			t.Errorf("kill %s: %v", target, err)
-		}
+		assert.NoError(t, Check(kahadb, "kill", fault.MustTarget(target)), "kill %s", target)
 	}
 }
 
 func TestCheckRefusesTargetsTheProfileLacks(t *testing.T) {
 	for _, target := range []string{"zk:leader", "zk:2", "db", "db:1"} {
-		err := Check(kahadb, "kill", target)
-		if err == nil || !strings.Contains(err.Error(), "shared-kahadb") {
-			t.Errorf("kill %s on shared-kahadb: got %v, want a refusal naming the profile", target, err)
-		}
+		assert.ErrorContains(t, Check(kahadb, "kill", fault.MustTarget(target)), "shared-kahadb",
+			"kill %s on shared-kahadb: want a refusal naming the profile", target)
 	}
 }
 
 func TestCheckRefusesAnUnknownAction(t *testing.T) {
-	if err := Check(kahadb, "explode", "master"); err == nil {
-		t.Fatal("an unknown action was accepted")
-	}
+	assert.Error(t, Check(kahadb, "explode", fault.MustTarget("master")), "an unknown action was accepted")
 }
 
 // Packet delay needs netem in the shared kernel: where it is missing the
 // step is refused with the reason, never silently skipped.
 func TestDelayIsRefusedExactlyWhenNetemIsMissing(t *testing.T) {
-	err := Check(kahadb, "delay", "master")
-	if netemAvailable() != (err == nil) {
-		t.Fatalf("netem available=%v but Check(delay) = %v", netemAvailable(), err)
+	err := Check(kahadb, "delay", fault.MustTarget("master"))
+	require.Equal(t, netemAvailable(), err == nil, "netem available=%v but Check(delay) = %v", netemAvailable(), err)
+	if err != nil {
+		require.ErrorContains(t, err, "sch_netem", "refusal does not say why")
 	}
-	if err != nil && !strings.Contains(err.Error(), "sch_netem") {
-		t.Fatalf("refusal does not say why: %v", err)
-	}
-	if err := Check(kahadb, "loss", "master"); err != nil {
-		t.Fatalf("loss uses iptables and must not depend on netem: %v", err)
-	}
+	require.NoError(t, Check(kahadb, "loss", fault.MustTarget("master")), "loss uses iptables and must not depend on netem")
 }

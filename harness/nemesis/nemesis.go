@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 	"github.com/amqha/amqha/harness/scenario"
 )
@@ -19,44 +20,42 @@ type Fault interface {
 	Apply(ctx context.Context, brokers []*cluster.Node) error
 }
 
-// fault maps a scenario action to the family that implements it.
-func (n *Nemesis) fault(action string) (Fault, error) {
-	switch action {
-	case "kill":
-		return kill{}, nil
-	case "stop":
-		return stop{}, nil
-	case "start":
-		return start{}, nil
-	case "restart":
-		return restart{}, nil
-	case "pause":
-		return pause{}, nil
-	case "resume":
-		return resume{}, nil
-	case "partition":
-		return partition{c: n.c}, nil
-	case "heal":
-		return heal{n.c}, nil
-	case "delay":
-		return netem{[]string{"delay", "300ms", "100ms"}}, nil
-	case "loss":
-		return partition{c: n.c, probability: "0.2"}, nil
-	}
-	return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+// families implements every action of the fault vocabulary; a test
+// holds it to fault.Actions(), so an action the parser accepts cannot
+// lack an implementation here.
+var families = map[fault.Action]func(c *cluster.Cluster) Fault{
+	fault.Kill:      func(*cluster.Cluster) Fault { return kill{} },
+	fault.Stop:      func(*cluster.Cluster) Fault { return stop{} },
+	fault.Start:     func(*cluster.Cluster) Fault { return start{} },
+	fault.Restart:   func(*cluster.Cluster) Fault { return restart{} },
+	fault.Pause:     func(*cluster.Cluster) Fault { return pause{} },
+	fault.Resume:    func(*cluster.Cluster) Fault { return resume{} },
+	fault.Partition: func(c *cluster.Cluster) Fault { return partition{c: c} },
+	fault.Heal:      func(c *cluster.Cluster) Fault { return heal{c} },
+	fault.Delay:     func(*cluster.Cluster) Fault { return netem{[]string{"delay", "300ms", "100ms"}} },
+	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
 }
 
-// heals names the action that undoes a timed fault.
-var heals = map[string]string{"pause": "resume", "partition": "heal", "delay": "heal", "loss": "heal"}
+// fault returns the family that implements action on target.
+func (n *Nemesis) fault(action fault.Action, target fault.Target) (Fault, error) {
+	if action == fault.Partition && target.Kind == fault.Bridge {
+		return bridge{n.c}, nil
+	}
+	mk, ok := families[action]
+	if !ok {
+		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+	}
+	return mk(n.c), nil
+}
 
 // Supported fails for an action this build cannot inject here, so a
 // scenario that needs it is refused before any container starts, never
 // skipped.
-func Supported(action string) error {
-	if _, err := (&Nemesis{}).fault(action); err != nil {
+func Supported(action fault.Action) error {
+	if _, err := (&Nemesis{}).fault(action, fault.Target{}); err != nil {
 		return err
 	}
-	if action == "delay" && !netemAvailable() {
+	if action == fault.Delay && !netemAvailable() {
 		return errNoNetem
 	}
 	return nil
@@ -64,21 +63,13 @@ func Supported(action string) error {
 
 // Check refuses, before anything starts, a step this build cannot inject
 // or whose target the profile does not have (zk:leader on shared-kahadb).
-func Check(p cluster.Profile, action, target string) error {
+func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := Supported(action); err != nil {
 		return err
 	}
-	var need cluster.Kind
-	switch {
-	case target == "" || target == "previous" || target == "all" || strings.HasPrefix(target, "node:"),
-		target == "minority" || target == "majority" || target == "bridge":
+	need, ok := target.Needs()
+	if !ok {
 		return nil
-	case strings.HasPrefix(target, "zk:"):
-		need = cluster.KindZK
-	case target == "db" || strings.HasPrefix(target, "db:"):
-		need = cluster.KindDB
-	default:
-		need = cluster.KindBroker
 	}
 	if !p.Has(need) {
 		return fmt.Errorf("target %q needs %s nodes, which profile %s does not have", target, need, p.Name)
@@ -109,24 +100,21 @@ const masterWait = 60 * time.Second
 // Apply runs one step. A step with a duration heals itself after it, in
 // the background; Wait waits for those.
 func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
-	f, err := n.fault(step.Action)
+	f, err := n.fault(step.Action, step.Target)
 	if err != nil {
 		return err
-	}
-	if step.Action == "partition" && step.Target == "bridge" {
-		f = bridge{n.c}
 	}
 	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
 	ev, done, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-		Action: step.Action, Target: step.Target, Nodes: names(brokers)}, brokers)
+		Action: step.Action, Target: step.Target.String(), Nodes: names(brokers)}, brokers)
 	n.settle(ev, done, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
-	if heal, ok := heals[step.Action]; ok && step.Duration > 0 {
+	if heal := step.Action.Undo(); heal != "" && step.Duration > 0 {
 		n.wg.Add(1)
 		go func() {
 			defer n.wg.Done()
@@ -135,7 +123,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hf, _ := n.fault(heal)
+			hf, _ := n.fault(heal, fault.Target{})
 			hev, done, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)
@@ -176,12 +164,13 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 	if err != nil {
 		ev.Error = err.Error()
 	}
+	ev.Began = began
 	return n.rec.Event(ev), done, err
 }
 
 // landed words a network fault's spread for the event's detail.
-func landed(action string) string {
-	if action == "heal" {
+func landed(action fault.Action) string {
+	if action == fault.Heal {
 		return "rules gone"
 	}
 	return "cuts landed"

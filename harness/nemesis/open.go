@@ -3,6 +3,7 @@ package nemesis
 import (
 	"slices"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -21,16 +22,11 @@ func (o openFaults) add(ev history.Event) {
 // undoes reports whether the healing action ends fault: resume a pause,
 // heal the network faults, and a start or restart whatever held the node
 // (a restarted container also loses its rules with its network namespace).
-func undoes(healing, fault string) bool {
-	if history.Rejoining(healing) {
-		return true
-	}
-	return heals[fault] == healing
-}
+func undoes(healing, open fault.Action) bool { return healing.Undoes(open) }
 
 // close removes and returns, once per step, the faults on nodes that the
 // healing action undoes.
-func (o openFaults) close(healing string, nodes []string) []history.Event {
+func (o openFaults) close(healing fault.Action, nodes []string) []history.Event {
 	var ended []history.Event
 	for _, node := range nodes {
 		o[node] = slices.DeleteFunc(o[node], func(ev history.Event) bool {
@@ -50,8 +46,8 @@ func (o openFaults) close(healing string, nodes []string) []history.Event {
 }
 
 // heldBy reports whether a fault that action undoes holds node.
-func (o openFaults) heldBy(node, action string) bool {
-	return slices.ContainsFunc(o[node], func(ev history.Event) bool { return heals[ev.Action] == action })
+func (o openFaults) heldBy(node string, action fault.Action) bool {
+	return slices.ContainsFunc(o[node], func(ev history.Event) bool { return ev.Action.Undo() == action })
 }
 
 // drain removes and returns every fault still open, once per step.

@@ -5,10 +5,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
-func fault(step int, action string, nodes ...string) history.Event {
+func openEvent(step int, action fault.Action, nodes ...string) history.Event {
 	return history.Event{Step: step, Action: action, Nodes: nodes}
 }
 
@@ -16,8 +17,8 @@ func fault(step int, action string, nodes ...string) history.Event {
 // thaw ends the freeze only, and the cut lasts until its heal.
 func TestAThawDoesNotEndTheCutThatAlsoHoldsTheNode(t *testing.T) {
 	o := openFaults{}
-	o.add(fault(1, "partition", "broker1"))
-	o.add(fault(2, "pause", "broker1"))
+	o.add(openEvent(1, "partition", "broker1"))
+	o.add(openEvent(2, "pause", "broker1"))
 
 	ended := o.close("resume", []string{"broker1"})
 	assert.Equal(t, []int{2}, steps(ended), "resume ends the pause")
@@ -30,17 +31,17 @@ func TestAThawDoesNotEndTheCutThatAlsoHoldsTheNode(t *testing.T) {
 
 func TestAStartEndsWhateverHeldTheNode(t *testing.T) {
 	o := openFaults{}
-	o.add(fault(1, "partition", "broker1"))
-	o.add(fault(2, "kill", "broker1"))
+	o.add(openEvent(1, "partition", "broker1"))
+	o.add(openEvent(2, "kill", "broker1"))
 	assert.Equal(t, []int{1, 2}, steps(o.close("start", []string{"broker1"})),
 		"a restarted container comes back with no rules")
 }
 
 func TestAStepOnTwoNodesEndsOnce(t *testing.T) {
 	o := openFaults{}
-	o.add(fault(1, "partition", "zk1", "zk3"))
+	o.add(openEvent(1, "partition", "zk1", "zk3"))
 	assert.Equal(t, []int{1}, steps(o.close("heal", []string{"zk1", "zk3"})))
-	o.add(fault(2, "kill", "zk1", "zk2"))
+	o.add(openEvent(2, "kill", "zk1", "zk2"))
 	assert.Equal(t, []int{2}, steps(o.drain()))
 }
 

@@ -4,9 +4,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/amqha/amqha/harness/cluster"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/amqha/amqha/harness/cluster"
 )
 
 func TestPartitionRulesCutBothDirectionsOfEveryPeer(t *testing.T) {

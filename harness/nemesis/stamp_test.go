@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/amqha/amqha/harness/cluster"
-	"github.com/amqha/amqha/harness/history"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
+	"github.com/amqha/amqha/harness/history"
 )
 
 // fakeNet lands at fixed moments, as a network fault's containers would.
@@ -22,8 +24,8 @@ func TestNetworkFaultsAreStampedWhenTheirRulesLanded(t *testing.T) {
 	n := &Nemesis{rec: history.NewRecorder(), open: openFaults{}}
 	t0 := time.Now().Add(-time.Minute)
 	cut := landing{first: t0, last: t0.Add(40 * time.Millisecond)}
-	fault := history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1, Action: "partition", Nodes: []string{"zk1"}}
-	ev, done, err := n.inject(context.Background(), fakeNet{cut}, fault, nil)
+	cut1 := history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: 1, Action: "partition", Nodes: []string{"zk1"}}
+	ev, done, err := n.inject(context.Background(), fakeNet{cut}, cut1, nil)
 	require.NoError(t, err)
 	n.settle(ev, done, err)
 	assert.Equal(t, cut.first, ev.Time, "a partition starts when its first cut holds")
@@ -38,7 +40,7 @@ func TestNetworkFaultsAreStampedWhenTheirRulesLanded(t *testing.T) {
 
 	events := n.rec.Snapshot().Events
 	require.Len(t, events, 4)
-	ends := map[string]time.Time{}
+	ends := map[fault.Action]time.Time{}
 	for _, e := range events[2:] {
 		require.Equal(t, history.PhaseEnd, e.Phase)
 		ends[e.Action] = e.Time

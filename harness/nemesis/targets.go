@@ -3,24 +3,23 @@ package nemesis
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
 // resolve turns a scenario target into brokers, at the moment the step
 // runs: "master" is whoever is master now.
-func (n *Nemesis) resolve(ctx context.Context, action, target string) ([]*cluster.Node, error) {
-	if action == "heal" {
+func (n *Nemesis) resolve(ctx context.Context, action fault.Action, target fault.Target) ([]*cluster.Node, error) {
+	if action == fault.Heal {
 		return n.healed(), nil
 	}
 	bs, err := n.lookup(ctx, target)
 	if err != nil {
 		return nil, err
 	}
-	if action == "start" {
+	if action == fault.Start {
 		// Only the nodes that are down get started, and only they are
 		// recorded: a running master must not count as a rejoining node.
 		var down []*cluster.Node
@@ -34,7 +33,7 @@ func (n *Nemesis) resolve(ctx context.Context, action, target string) ([]*cluste
 	if len(bs) == 0 {
 		return nil, fmt.Errorf("target %q matches no node now", target)
 	}
-	if target != "previous" {
+	if target.Kind != fault.Previous {
 		n.mu.Lock()
 		n.previous = bs
 		n.mu.Unlock()
@@ -55,39 +54,42 @@ func (n *Nemesis) healed() []*cluster.Node {
 	return out
 }
 
-func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Node, error) {
-	switch target {
-	case "master":
+func (n *Nemesis) lookup(ctx context.Context, target fault.Target) ([]*cluster.Node, error) {
+	if target.N > 0 {
+		return n.numbered(target)
+	}
+	switch target.Kind {
+	case fault.Master:
 		m, err := n.c.Master(ctx, masterWait)
 		if err != nil {
 			return nil, err
 		}
 		return []*cluster.Node{m}, nil
-	case "slave", "slaves":
-		return first(target == "slave", n.inRole(n.c.Brokers, history.Slave)), nil
-	case "zk:leader":
+	case fault.Slave, fault.Slaves:
+		return first(target.Kind == fault.Slave, n.inRole(n.c.Brokers, history.Slave)), nil
+	case fault.ZKLeader:
 		l, err := n.c.Leader(ctx, masterWait)
 		if err != nil {
 			return nil, err
 		}
 		return []*cluster.Node{l}, nil
-	case "zk:follower":
+	case fault.ZKFollower:
 		return first(true, n.inRole(n.c.ZooKeepers, history.Follower)), nil
-	case "db":
+	case fault.DB:
 		if len(n.c.Databases) == 1 {
 			return n.c.Databases, nil
 		}
 		return n.inRole(n.c.Databases, history.Primary), nil
-	case "all":
+	case fault.All:
 		return n.c.Nodes(), nil
-	case "minority", "majority":
-		return n.split(ctx, target)
-	case "bridge":
-		minority, err := n.split(ctx, "minority")
+	case fault.Minority, fault.Majority:
+		return n.split(ctx, target.Kind)
+	case fault.Bridge:
+		minority, err := n.split(ctx, fault.Minority)
 		if err != nil {
 			return nil, err
 		}
-		majority, _ := n.split(ctx, "majority")
+		majority, _ := n.split(ctx, fault.Majority)
 		// The lowest-numbered other node is cut off; the remaining one
 		// bridges the two sides.
 		cut := majority[0].Host
@@ -97,7 +99,7 @@ func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Node, e
 			}
 		}
 		return minority, nil
-	case "previous":
+	case fault.Previous:
 		n.mu.Lock()
 		defer n.mu.Unlock()
 		if n.previous == nil {
@@ -105,31 +107,29 @@ func (n *Nemesis) lookup(ctx context.Context, target string) ([]*cluster.Node, e
 		}
 		return n.previous, nil
 	}
-	kind, num, ok := strings.Cut(target, ":")
-	if !ok {
-		return nil, fmt.Errorf("target %q is not available on profile %s", target, n.c.Profile().Name)
-	}
-	i, err := strconv.Atoi(num)
-	if err != nil {
-		return nil, fmt.Errorf("target %q: %q is not a number", target, num)
-	}
+	return nil, fmt.Errorf("target %q is not available on profile %s", target, n.c.Profile().Name)
+}
+
+// numbered resolves node:N, broker:N, zk:N and db:N.
+func (n *Nemesis) numbered(target fault.Target) ([]*cluster.Node, error) {
+	i := target.N
 	var pool []*cluster.Node
-	switch kind {
-	case "node":
+	switch target.Kind {
+	case fault.NodeN:
 		pool = n.c.Host(i)
 		if len(pool) == 0 {
 			return nil, fmt.Errorf("target %q: profile %s has no node %d", target, n.c.Profile().Name, i)
 		}
 		return pool, nil
-	case "broker":
+	case fault.BrokerN:
 		pool = n.c.Brokers
-	case "zk":
+	case fault.ZKN:
 		pool = n.c.ZooKeepers
-	case "db":
+	case fault.DBN:
 		pool = n.c.Databases
 	}
 	if i < 1 || i > len(pool) {
-		return nil, fmt.Errorf("target %q: profile %s has %d %s nodes", target, n.c.Profile().Name, len(pool), kind)
+		return nil, fmt.Errorf("target %q: profile %s has %d %s nodes", target, n.c.Profile().Name, len(pool), target.Kind)
 	}
 	return []*cluster.Node{pool[i-1]}, nil
 }
@@ -154,7 +154,7 @@ func first(one bool, nodes []*cluster.Node) []*cluster.Node {
 // split divides the hosts into the minority, the host of the current
 // master (or ZooKeeper leader where there is no broker), and the majority,
 // every other host.
-func (n *Nemesis) split(ctx context.Context, side string) ([]*cluster.Node, error) {
+func (n *Nemesis) split(ctx context.Context, side fault.TargetKind) ([]*cluster.Node, error) {
 	var lead *cluster.Node
 	var err error
 	if len(n.c.Brokers) > 0 {
@@ -176,7 +176,7 @@ func (n *Nemesis) split(ctx context.Context, side string) ([]*cluster.Node, erro
 			majority = append(majority, node)
 		}
 	}
-	if side == "minority" {
+	if side == fault.Minority {
 		return minority, nil
 	}
 	return majority, nil

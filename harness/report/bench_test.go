@@ -4,6 +4,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // BenchmarkWriteHTML1M renders a one-million-operation, 30-minute run.
@@ -15,17 +18,11 @@ func BenchmarkWriteHTML1M(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := WriteHTML(dir, in); err != nil {
-			b.Fatal(err)
-		}
+		require.NoError(b, WriteHTML(dir, in))
 	}
 	b.StopTimer()
 	st, err := os.Stat(filepath.Join(dir, HTMLFile))
-	if err != nil {
-		b.Fatal(err)
-	}
+	require.NoError(b, err)
 	b.ReportMetric(float64(st.Size()), "report-bytes")
-	if st.Size() > 4<<20 {
-		b.Errorf("report is %d bytes", st.Size())
-	}
+	assert.LessOrEqual(b, st.Size(), int64(4<<20), "report is %d bytes", st.Size())
 }

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/amqha/amqha/harness/checker"
 )
@@ -28,14 +31,14 @@ type Row struct {
 // Summary renders one console table line per row, so the person who
 // started the run sees the verdicts without opening a browser.
 func Summary(w io.Writer, rows []Row) {
-	t := tablewriter.NewWriter(w)
-	t.SetHeader([]string{"scenario", "profile", "verdict", "sent ok/fail/info",
-		"delivered", "lost", "dup", "worst failover (ms)", "failed checks", "report"})
-	// Wrapping would split report paths, which then can't be copy-pasted.
-	t.SetAutoWrapText(false)
+	// Counts and the failover time are right-aligned, as tablewriter v0
+	// aligned numbers by itself: digits line up by place.
+	t := newConsoleTable(w, 4, 5, 6, 7)
+	t.Header(consoleHeader("scenario", "profile", "verdict", "sent ok/fail/info",
+		"delivered", "lost", "dup", "worst failover (ms)", "checks not passed", "report"))
 	for _, r := range rows {
 		c := r.Result.Counts
-		t.Append([]string{
+		_ = t.Append([]string{ // fails only for cells it cannot turn into strings
 			r.Result.Scenario,
 			r.Result.Profile,
 			verdictText(r.Result),
@@ -48,8 +51,53 @@ func Summary(w io.Writer, rows []Row) {
 			filepath.Join(r.Dir, HTMLFile),
 		})
 	}
-	t.Render()
+	renderTable(w, t, "summary")
 	incompleteLines(w, rows)
+}
+
+// newConsoleTable is the style of every console table: ASCII borders, so
+// the table stays intact in CI logs and terminals without UTF-8, and no
+// wrapping, which would split report paths that then can't be
+// copy-pasted. Cells of the columns numbered right (0-based) are
+// right-aligned, the others left.
+func newConsoleTable(w io.Writer, right ...int) *tablewriter.Table {
+	cfg := tablewriter.NewConfigBuilder().
+		WithHeaderAutoWrap(tw.WrapNone).
+		WithRowAutoWrap(tw.WrapNone).
+		Build()
+	// consoleHeader already upper-cases the header; tablewriter's own
+	// formatting would also split words at case and punctuation changes.
+	cfg.Header.Formatting.AutoFormat = tw.Off
+	if len(right) > 0 {
+		align := make([]tw.Align, slices.Max(right)+1)
+		for i := range align {
+			align[i] = tw.AlignLeft
+		}
+		for _, i := range right {
+			align[i] = tw.AlignRight
+		}
+		cfg.Row.Alignment.PerColumn = align
+	}
+	return tablewriter.NewTable(w,
+		tablewriter.WithConfig(cfg),
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{Symbols: tw.NewSymbols(tw.StyleASCII)})))
+}
+
+// consoleHeader upper-cases a table's column names.
+func consoleHeader(names ...string) []string {
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.ToUpper(n)
+	}
+	return out
+}
+
+// renderTable renders t; a table that cannot be rendered is named on w
+// rather than silently missing, since the caller has no error to return.
+func renderTable(w io.Writer, t *tablewriter.Table, what string) {
+	if err := t.Render(); err != nil {
+		fmt.Fprintf(w, "(the %s table could not be rendered: %v)\n", what, err)
+	}
 }
 
 // worstFailover returns the longest RTO and whether some disruptive fault
@@ -92,19 +140,35 @@ func worstFailoverText(fs []checker.Failover, human bool) string {
 // expects is still listed, but marked, so a deliberate known-bad profile
 // does not read like a regression.
 func failedChecks(cs []checker.CheckResult) string {
-	var out []string
+	var failed, unknown, info []string
 	for _, c := range cs {
-		if c.Status != checker.Fail {
-			continue
+		name := string(c.Name)
+		switch c.Status {
+		case checker.Fail:
+			if c.Expected == checker.Fail {
+				name += " (expected)"
+			}
+			failed = append(failed, name)
+		case checker.Unknown:
+			unknown = append(unknown, name)
+		case checker.Info:
+			info = append(info, name)
 		}
-		if c.Expected == checker.Fail {
-			out = append(out, c.Name+" (expected)")
-		} else {
-			out = append(out, c.Name)
-		}
+	}
+	// Info is listed apart: a check that cannot fail must not read as one
+	// that held.
+	var out []string
+	if len(failed) > 0 {
+		out = append(out, strings.Join(failed, ", "))
+	}
+	if len(unknown) > 0 {
+		out = append(out, "unknown: "+strings.Join(unknown, ", "))
+	}
+	if len(info) > 0 {
+		out = append(out, "info: "+strings.Join(info, ", "))
 	}
 	if len(out) == 0 {
 		return "-"
 	}
-	return strings.Join(out, ", ")
+	return strings.Join(out, "; ")
 }

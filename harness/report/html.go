@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -89,8 +90,12 @@ type logLink struct {
 
 type failoverRow struct {
 	Mark      FailoverMark
-	Action    string
+	Action    fault.Action
 	FirstOKID string
+	// Outage is what clients saw, last ack before to first after; Longest
+	// the longest stretch without an ack, which max-unavailable judges.
+	Outage, Longest time.Duration
+	HasOutage       bool
 }
 
 type reportPage struct {
@@ -150,7 +155,9 @@ func buildPage(dir string, in Input) reportPage {
 	}
 	slices.SortFunc(p.Images, func(a, b kv) int { return strings.Compare(a.Key, b.Key) })
 	for i, f := range res.Failover {
-		p.Failovers = append(p.Failovers, failoverRow{Mark: marks[i], Action: f.Action, FirstOKID: f.FirstOKID})
+		p.Failovers = append(p.Failovers, failoverRow{Mark: marks[i], Action: f.Action, FirstOKID: f.FirstOKID,
+			Outage: time.Duration(f.OutageMS) * time.Millisecond, HasOutage: f.OutageMS >= 0,
+			Longest: time.Duration(f.UnavailableMS) * time.Millisecond})
 	}
 	for _, lf := range in.Logs {
 		p.Logs = append(p.Logs, logLink{Node: lf.Node, Path: lf.Path, Href: relHref(lf.Path)})
@@ -255,6 +262,10 @@ func statusClass(s checker.Status) string {
 		return "st-fail"
 	case checker.NotApplicable:
 		return "st-na"
+	case checker.Info:
+		// Info is drawn apart from pass: a check that cannot fail must
+		// never read as one that held.
+		return "st-info"
 	}
 	return "st-unknown"
 }

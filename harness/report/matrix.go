@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-
-	"github.com/olekukonko/tablewriter"
 )
 
 // MatrixCell is one run of one scenario on one profile.
@@ -99,13 +97,12 @@ func (m *Matrix) Render(w io.Writer) {
 	slices.SortFunc(keys, func(a, b matrixKey) int {
 		return strings.Compare(a.Profile+"/"+a.Scenario, b.Profile+"/"+b.Scenario)
 	})
-	t := tablewriter.NewWriter(w)
+	t := newConsoleTable(w)
 	header := []string{"profile", "scenario"}
 	for i := 1; i <= m.Runs; i++ {
 		header = append(header, fmt.Sprintf("run %d", i))
 	}
-	t.SetHeader(append(header, "same verdict"))
-	t.SetAutoWrapText(false)
+	t.Header(consoleHeader(append(header, "same verdict")...))
 	for _, k := range keys {
 		m.mu.Lock()
 		row := slices.Clone(m.cells[k])
@@ -118,9 +115,9 @@ func (m *Matrix) Render(w io.Writer) {
 		if stable(row) {
 			same = "yes"
 		}
-		t.Append(append(line, same))
+		_ = t.Append(append(line, same)) // fails only for cells it cannot turn into strings
 	}
-	t.Render()
+	renderTable(w, t, "stability matrix")
 	agree, rows := m.Stable()
 	fmt.Fprintf(w, "stability: %d of %d scenario × profile rows gave the same verdict in all %d runs\n", agree, rows, m.Runs)
 }

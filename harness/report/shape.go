@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -186,10 +187,10 @@ func laneSpans(samples []history.Event, ax Axis) []Span {
 // FaultBand is one step of the fault timeline, from its start event to
 // its end event.
 type FaultBand struct {
-	Step   int      `json:"step"`
-	Action string   `json:"action"`
-	Target string   `json:"target,omitempty"`
-	Nodes  []string `json:"nodes,omitempty"`
+	Step   int          `json:"step"`
+	Action fault.Action `json:"action"`
+	Target string       `json:"target,omitempty"`
+	Nodes  []string     `json:"nodes,omitempty"`
 	// Label is what the chart prints, e.g. "kill broker2".
 	Label string        `json:"label"`
 	From  time.Duration `json:"from"`
@@ -218,7 +219,7 @@ func FaultBands(events []history.Event, ax Axis) []FaultBand {
 				Step: e.Step, Action: e.Action, Target: e.Target,
 				Nodes: slices.Clone(e.Nodes), Label: FaultLabel(e.Action, e.Target, e.Nodes),
 				From: ax.Offset(e.Time), To: ax.Len(),
-				Disruptive: history.Disruptive(e.Action),
+				Disruptive: e.Action.Disruptive(),
 				Detail:     e.Detail, Error: e.Error,
 			})
 		case history.PhaseEnd:
@@ -243,14 +244,14 @@ func FaultBands(events []history.Event, ax Axis) []FaultBand {
 
 // FaultLabel names a fault the way people say it: action then the nodes
 // it hit, falling back to the scenario's target expression.
-func FaultLabel(action, target string, nodes []string) string {
+func FaultLabel(action fault.Action, target string, nodes []string) string {
 	switch {
 	case len(nodes) > 0:
-		return action + " " + strings.Join(nodes, ",")
+		return string(action) + " " + strings.Join(nodes, ",")
 	case target != "":
-		return action + " " + target
+		return string(action) + " " + target
 	}
-	return action
+	return string(action)
 }
 
 // FailoverMark places one measured failover on the axis.
@@ -281,7 +282,7 @@ func FailoverMarks(fs []checker.Failover, ax Axis) []FailoverMark {
 
 // VerdictRow is one row of the verdict table.
 type VerdictRow struct {
-	Name     string         `json:"name"`
+	Name     checker.Check  `json:"name"`
 	Status   checker.Status `json:"status"`
 	Expected checker.Status `json:"expected"`
 	Detail   string         `json:"detail"`
@@ -303,7 +304,7 @@ func VerdictRows(res checker.Result) []VerdictRow {
 		}
 		rows = append(rows, VerdictRow{
 			Name: c.Name, Status: c.Status, Expected: exp, Detail: c.Detail,
-			AsExpected: c.Status == exp || (c.Status == checker.NotApplicable && exp == checker.Pass),
+			AsExpected: checker.Matches(c.Status, exp),
 		})
 	}
 	return rows

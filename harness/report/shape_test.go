@@ -9,6 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -24,26 +27,19 @@ func golden[T any](t *testing.T, name string, items []T) {
 	}
 	path := filepath.Join("testdata", name+".golden")
 	if *update {
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o644))
 		return
 	}
 	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(buf.Bytes(), want) {
-		t.Errorf("%s differs from golden; got:\n%s\nwant:\n%s", name, buf.Bytes(), want)
-	}
+	require.NoError(t, err, "run go test -update to create it")
+	assert.Equal(t, string(want), buf.String(), "%s differs from golden", name)
 }
 
 func smallAxis(t *testing.T) Axis {
 	_, res := smallRun()
 	ax := NewAxis(res.Start, res.End, 20)
-	if ax.Width != time.Second || ax.N != 20 {
-		t.Fatalf("axis = %+v, want 20 buckets of 1s", ax)
-	}
+	require.Equal(t, time.Second, ax.Width, "axis = %+v, want 20 buckets of 1s", ax)
+	require.Equal(t, 20, ax.N, "axis = %+v, want 20 buckets of 1s", ax)
 	return ax
 }
 
@@ -79,18 +75,20 @@ func TestBucketTotalsMatchCounts(t *testing.T) {
 		ok, fail, info, open, deliv = ok+b.OK, fail+b.Fail, info+b.Info, open+b.Open, deliv+b.Delivered
 	}
 	c := res.Counts
-	if ok != c.SentOK || fail != c.SentFail || info != c.SentInfo || deliv != c.Delivered || open != 1 {
-		t.Errorf("bucket totals ok=%d fail=%d info=%d open=%d delivered=%d, counts %+v", ok, fail, info, open, deliv, c)
-	}
+	assert.Equal(t, c.SentOK, ok, "ok")
+	assert.Equal(t, c.SentFail, fail, "fail")
+	assert.Equal(t, c.SentInfo, info, "info")
+	assert.Equal(t, c.Delivered, deliv, "delivered")
+	assert.Equal(t, 1, open, "open sends")
 }
 
 func TestNewAxisBudget(t *testing.T) {
 	for _, span := range []time.Duration{time.Millisecond, 10 * time.Second, 61 * time.Second,
 		30 * time.Minute, 7 * time.Hour, 400 * time.Hour} {
 		ax := NewAxis(t0, t0.Add(span), 300)
-		if ax.N > 300 || ax.N < 1 || time.Duration(ax.N)*ax.Width < ax.Len() {
-			t.Errorf("span %v: axis %+v", span, ax)
-		}
+		assert.LessOrEqual(t, ax.N, 300, "span %v: axis %+v", span, ax)
+		assert.GreaterOrEqual(t, ax.N, 1, "span %v: axis %+v", span, ax)
+		assert.GreaterOrEqual(t, time.Duration(ax.N)*ax.Width, ax.Len(), "span %v: the buckets do not cover the axis %+v", span, ax)
 	}
 }
 
@@ -99,15 +97,9 @@ func TestPercentileNearestRank(t *testing.T) {
 	for i := 1; i <= 100; i++ {
 		ls = append(ls, ms(i))
 	}
-	if p := percentile(ls, 0.5); p != ms(50) {
-		t.Errorf("p50 = %v", p)
-	}
-	if p := percentile(ls, 0.99); p != ms(99) {
-		t.Errorf("p99 = %v", p)
-	}
-	if p := percentile(ls[:1], 0.99); p != ms(1) {
-		t.Errorf("p99 of one = %v", p)
-	}
+	assert.Equal(t, ms(50), percentile(ls, 0.5), "p50")
+	assert.Equal(t, ms(99), percentile(ls, 0.99), "p99")
+	assert.Equal(t, ms(1), percentile(ls[:1], 0.99), "p99 of one")
 }
 
 func TestAvailabilityGap(t *testing.T) {
@@ -115,43 +107,39 @@ func TestAvailabilityGap(t *testing.T) {
 	g := AvailabilityGap(run.Ops)
 	// Last ok before the kill is m-0079 at 7.9s+7ms; first after is m-0094
 	// at 9.4s+8ms.
-	if !g.Known || g.From != at(ms(7907)) || g.To != at(ms(9408)) {
-		t.Errorf("gap = %+v", g)
-	}
-	if g := AvailabilityGap(nil); g.Known {
-		t.Errorf("empty history has a gap: %+v", g)
-	}
+	assert.True(t, g.Known, "gap = %+v", g)
+	assert.Equal(t, at(ms(7907)), g.From, "gap = %+v", g)
+	assert.Equal(t, at(ms(9408)), g.To, "gap = %+v", g)
+	g = AvailabilityGap(nil)
+	assert.False(t, g.Known, "empty history has a gap: %+v", g)
 }
 
 func TestGapFromFileMatches(t *testing.T) {
 	run, _ := smallRun()
 	dir := t.TempDir()
-	if err := run.Save(dir); err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, run.Save(dir))
 	g, err := gapFromFile(filepath.Join(dir, history.OpsFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := AvailabilityGap(run.Ops); g.Len != want.Len || !g.From.Equal(want.From) {
-		t.Errorf("streamed gap %+v, in-memory %+v", g, want)
-	}
+	require.NoError(t, err)
+	want := AvailabilityGap(run.Ops)
+	assert.Equal(t, want.Len, g.Len, "streamed gap %+v, in-memory %+v", g, want)
+	assert.True(t, g.From.Equal(want.From), "streamed gap %+v, in-memory %+v", g, want)
 }
 
 func TestEvidence(t *testing.T) {
 	run, res := smallRun()
 	gs := Evidence(res, run.Ops, smallAxis(t), EvidenceLimit)
-	if len(gs) != 3 || gs[0].Kind != KindLost || len(gs[0].Items) != 1 {
-		t.Fatalf("groups = %+v", gs)
-	}
+	require.Len(t, gs, 3, "groups = %+v", gs)
+	require.Equal(t, KindLost, gs[0].Kind, "groups = %+v", gs)
+	require.Len(t, gs[0].Items, 1, "groups = %+v", gs)
+	require.NotEmpty(t, gs[1].Items, "groups = %+v", gs)
+	require.NotEmpty(t, gs[2].Items, "groups = %+v", gs)
 	lost := gs[0].Items[0]
-	if lost.ID != "m-0050" || len(lost.Records) != 2 || lost.Deliveries != 0 {
-		t.Errorf("lost evidence = %+v", lost)
-	}
-	if dup := gs[1].Items[0]; dup.Deliveries != 2 {
-		t.Errorf("duplicate evidence = %+v", dup)
-	}
-	if un := gs[2].Items[0]; un.ID != "ghost-1" || len(un.Records) != 1 {
-		t.Errorf("unexpected evidence = %+v", un)
-	}
+	assert.Equal(t, "m-0050", lost.ID, "lost evidence = %+v", lost)
+	assert.Len(t, lost.Records, 2, "lost evidence = %+v", lost)
+	assert.Zero(t, lost.Deliveries, "lost evidence = %+v", lost)
+	dup := gs[1].Items[0]
+	assert.Equal(t, 2, dup.Deliveries, "duplicate evidence = %+v", dup)
+	un := gs[2].Items[0]
+	assert.Equal(t, "ghost-1", un.ID, "unexpected evidence = %+v", un)
+	assert.Len(t, un.Records, 1, "unexpected evidence = %+v", un)
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -51,15 +52,15 @@ func smallRun() (history.Run, checker.Result) {
 			ev(history.Event{Time: at(d), Type: history.RoleEvent, Node: n, Role: roles[n](d)})
 		}
 	}
-	fault := func(d time.Duration, phase string, step int, action, node string) {
+	faultEvent := func(d time.Duration, phase string, step int, action fault.Action, node string) {
 		ev(history.Event{Time: at(d), Type: history.FaultEvent, Phase: phase, Step: step,
 			Action: action, Target: "master", Nodes: []string{node}})
 	}
-	fault(ms(8000), history.PhaseStart, 1, "kill", "broker1")
-	fault(ms(8100), history.PhaseEnd, 1, "kill", "broker1")
-	fault(ms(12000), history.PhaseStart, 2, "restart", "broker1")
-	fault(ms(12500), history.PhaseEnd, 2, "restart", "broker1")
-	fault(ms(16000), history.PhaseStart, 3, "pause", "broker3")
+	faultEvent(ms(8000), history.PhaseStart, 1, "kill", "broker1")
+	faultEvent(ms(8100), history.PhaseEnd, 1, "kill", "broker1")
+	faultEvent(ms(12000), history.PhaseStart, 2, "restart", "broker1")
+	faultEvent(ms(12500), history.PhaseEnd, 2, "restart", "broker1")
+	faultEvent(ms(16000), history.PhaseStart, 3, "pause", "broker3")
 	ev(history.Event{Time: at(ms(20000)), Type: history.RunEvent, Phase: history.PhaseEnd})
 
 	var idx int64

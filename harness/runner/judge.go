@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,13 +17,7 @@ import (
 
 // CheckConfig turns a scenario's expectations into the checker's
 // thresholds. The quorum depends on the profile: Judge adds it.
-func CheckConfig(f *scenario.File) checker.Config {
-	e := f.Expect
-	return checker.Config{MaxFailover: e.MaxFailover, RejoinWithin: e.RejoinWithin,
-		FailOnDuplicates: e.FailOnDuplicates, SingleMaster: e.SingleMaster, NoLoss: e.NoLoss,
-		SplitBrainAcks: e.SplitBrainAcks, Availability: true, MaxUnavailable: e.MaxUnavailable,
-		QuorumBlocking: e.QuorumBlocking, RejoinFollowerWithin: e.RejoinFollowerWithin}
-}
+func CheckConfig(f *scenario.File) checker.Config { return f.CheckConfig() }
 
 // quorumSpec is the profile's write quorum for the quorum-blocking check,
 // or nil for a profile without one (the check then reports n/a).
@@ -34,7 +29,13 @@ func quorumSpec(profile string, run history.Run, resume time.Duration) *checker.
 	spec := &checker.QuorumSpec{Members: checker.SampledNodes(run.Events, p.QuorumMembers), Size: p.Quorum, Resume: resume}
 	if p.QuorumAlso != "" {
 		also := checker.SampledNodes(run.Events, p.QuorumAlso)
-		spec.Also = []checker.QuorumSpec{{Members: also, Size: len(also)/2 + 1}}
+		// An empty group keeps size 0, which the checker judges unknown:
+		// one of no members would be "lost" for the whole run.
+		size := 0
+		if len(also) > 0 {
+			size = len(also)/2 + 1
+		}
+		spec.Also = []checker.QuorumSpec{{Members: also, Size: size}}
 	}
 	return spec
 }
@@ -64,8 +65,11 @@ func judge(f *scenario.File, profile, dir, runID string, run history.Run, save b
 	if err != nil {
 		return nil, err
 	}
-	if err := WriteOutputs(dir, res, run, report.Meta{RunID: runID,
-		Images: map[string]string{"node": c.Image()}, Cluster: l.Name, ClusterTurn: l.Turn}); err != nil {
+	meta := runMeta(runID, c, l)
+	if f.Seed != 0 {
+		meta.Seed = strconv.FormatInt(f.Seed, 10)
+	}
+	if err := WriteOutputs(dir, res, run, meta); err != nil {
 		return nil, err
 	}
 	return &Outcome{Result: res, Dir: dir, Cluster: fmt.Sprintf("%s, scenario %d", l.Name, l.Turn)}, nil

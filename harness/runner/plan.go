@@ -5,14 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
+	"regexp"
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
-	"github.com/amqha/amqha/harness/history"
 	"github.com/amqha/amqha/harness/report"
 	"github.com/amqha/amqha/harness/scenario"
 )
@@ -59,54 +57,6 @@ func saveScenario(dir string, f *scenario.File) error {
 		return fmt.Errorf("keep a copy of %s: %w", f.Path, err)
 	}
 	return os.WriteFile(scenarioCopy(dir, f), data, 0o644)
-}
-
-// Recheck judges a saved run again, offline, and rewrites its result.json
-// and report.html. It also judges a run that died: without result.json it
-// takes the scenario from the folder's only *.yaml and the profile from
-// the folder's name (<scenario>@<profile>), the run's start event, or the
-// scenario's only profile, in that order. A run whose history stops early
-// is judged on what it recorded, marked incomplete, with verdict Unknown.
-func Recheck(dir string) (checker.Result, error) {
-	prev, err := report.ReadResult(dir)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return checker.Result{}, err
-	}
-	path, err := history.ScenarioCopy(dir, prev.Scenario)
-	if err != nil {
-		return checker.Result{}, err
-	}
-	f, err := scenario.Load(path)
-	if err != nil {
-		return checker.Result{}, err
-	}
-	run, cut, err := history.LoadPartial(dir)
-	if err != nil {
-		return checker.Result{}, err
-	}
-	// A folder name or event may carry something that is not a profile
-	// (a repeated run's suffix, an edited detail): only a known one counts.
-	profile := prev.Profile
-	for _, p := range []string{history.FolderProfile(dir), history.StartedOn(run.Events, f.Name)} {
-		if profile == "" && scenario.KnownProfile(p) {
-			profile = p
-		}
-	}
-	if profile == "" && len(f.Profiles) == 1 {
-		profile = f.Profiles[0]
-	}
-	if profile == "" {
-		return checker.Result{}, fmt.Errorf("%s: no result.json, no @profile in the folder name, no run start event, "+
-			"and %s runs on %d profiles: cannot tell which profile ran", dir, path, len(f.Profiles))
-	}
-	res, err := Judge(f, profile, run)
-	if err != nil {
-		return res, err
-	}
-	if why := history.IncompleteReason(run, cut); why != "" {
-		res.Incomplete, res.IncompleteReason, res.Verdict = true, why, checker.Unknown
-	}
-	return res, WriteOutputs(dir, res, run, report.Meta{RunID: runIDOf(dir)})
 }
 
 // PrintSummary prints the console table for one result.
@@ -167,11 +117,14 @@ func Only(plan []Planned, profile string) []Planned {
 	return out
 }
 
+// repetition is the folder name of one repetition of a repeated run.
+var repetition = regexp.MustCompile(`^run-[0-9]+$`)
+
 // runIDOf names the run a scenario folder belongs to: its parent, or its
 // grandparent for one repetition of a repeated run (<run>/<scenario>/run-N).
 func runIDOf(dir string) string {
 	parent := filepath.Dir(filepath.Clean(dir))
-	if strings.HasPrefix(filepath.Base(dir), "run-") {
+	if repetition.MatchString(filepath.Base(dir)) {
 		parent = filepath.Dir(parent)
 	}
 	return filepath.Base(parent)

@@ -2,7 +2,6 @@ package runner
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/history"
+	"github.com/amqha/amqha/harness/history/historytest"
 	"github.com/amqha/amqha/harness/report"
 )
 
@@ -29,30 +29,7 @@ func quietYAML(profiles string) string {
 // healthyRun is a synthetic complete run: 20 sends, each acknowledged by
 // broker1 and delivered once, under a steady master, between a start and
 // an end event.
-func healthyRun(profile string) history.Run {
-	run := history.Run{Events: []history.Event{
-		{Time: at(0), Type: history.RunEvent, Phase: history.PhaseStart, Detail: "quiet on " + profile}}}
-	for i := range 20 {
-		id := fmt.Sprintf("m%03d", i)
-		t := at(1 + float64(i)*0.1)
-		run.Ops = append(run.Ops,
-			history.Op{Time: t, Process: history.Producer, Type: history.Invoke, F: history.Send, ID: id},
-			history.Op{Time: t.Add(10 * time.Millisecond), Process: history.Producer, Type: history.OK, F: history.Send, ID: id, Broker: "broker1"},
-			history.Op{Time: t.Add(50 * time.Millisecond), Process: history.Consumer, Type: history.OK, F: history.Receive, ID: id, Broker: "broker1"})
-	}
-	for i := range run.Ops {
-		run.Ops[i].Index = int64(i)
-	}
-	for sec := range 5 {
-		run.Events = append(run.Events,
-			history.Event{Time: at(float64(sec)), Type: history.RoleEvent, Node: "broker1", Role: history.Master},
-			history.Event{Time: at(float64(sec)), Type: history.RoleEvent, Node: "broker2", Role: history.Slave})
-	}
-	run.Events = append(run.Events,
-		history.Event{Time: at(4), Type: history.RunEvent, Phase: "drain"},
-		history.Event{Time: at(5), Type: history.RunEvent, Phase: history.PhaseEnd})
-	return run
-}
+func healthyRun(profile string) history.Run { return historytest.Quiet(at(0), profile) }
 
 // withoutEnd drops the run end event, as a run killed mid-drain leaves it.
 func withoutEnd(run history.Run) history.Run {
@@ -101,10 +78,16 @@ func TestRecheckWithoutEndEventIsIncomplete(t *testing.T) {
 	assert.Equal(t, checker.Unknown, res.Verdict)
 	assert.Contains(t, res.IncompleteReason, "ended before its drain")
 	assert.NotEmpty(t, Mismatches(res), "amqha check must not exit 0 on an incomplete run")
-	// The checks still say what the recorded part shows.
-	require.NotEmpty(t, res.Checks)
-	assert.Equal(t, checker.NoLoss, res.Checks[0].Name)
-	assert.Equal(t, checker.Pass, res.Checks[0].Status)
+	// The recorded part is still counted and judged; nothing in it fails
+	// (the checker may leave no-loss unknown for want of the rest).
+	var noLoss *checker.CheckResult
+	for i := range res.Checks {
+		if res.Checks[i].Name == checker.NoLoss {
+			noLoss = &res.Checks[i]
+		}
+	}
+	require.NotNil(t, noLoss, "no no-loss check in %+v", res.Checks)
+	assert.NotEqual(t, checker.Fail, noLoss.Status)
 	assert.Equal(t, 20, res.Counts.Delivered)
 
 	saved, err := report.ReadResult(dir)
@@ -220,4 +203,200 @@ func TestIncompleteInResultJSON(t *testing.T) {
 	b, err := json.Marshal(checker.Result{Incomplete: true, IncompleteReason: "why"})
 	require.NoError(t, err)
 	assert.True(t, strings.Contains(string(b), `"incomplete":true`) && strings.Contains(string(b), `"incomplete_reason":"why"`), string(b))
+}
+
+// passed writes the result.json a finished run leaves: the scenario on
+// profile, passed.
+func passed(t *testing.T, dir, scenarioName, profile string) {
+	t.Helper()
+	require.NoError(t, report.WriteResult(dir, checker.Result{Scenario: scenarioName, Profile: profile, Verdict: checker.Pass}))
+}
+
+// requireWithdrawn asserts that the folder's result.json no longer claims
+// a verdict: unknown, with a reason that says why.
+func requireWithdrawn(t *testing.T, dir, why string) checker.Result {
+	t.Helper()
+	saved, err := report.ReadResult(dir)
+	require.NoError(t, err)
+	assert.Equal(t, checker.Unknown, saved.Verdict)
+	assert.True(t, saved.Incomplete)
+	assert.Contains(t, saved.IncompleteReason, "amqha check refused this folder")
+	assert.Contains(t, saved.IncompleteReason, why)
+	assert.Empty(t, saved.Checks, "the old checks are withdrawn with the verdict")
+	assert.Contains(t, readHTML(t, dir), "not judged: amqha check refused this folder", "report.html still shows the old verdict")
+	return saved
+}
+
+// A scenario name in result.json that walks out of the folder is refused
+// before any file is opened; a valid scenario placed where it points
+// shows that it was not read.
+func TestRecheckRefusesAScenarioNameOutsideTheFolder(t *testing.T) {
+	for _, name := range []string{"../../quiet", "../quiet", "sub/quiet", `..\quiet`, "/etc/quiet", ".."} {
+		t.Run(name, func(t *testing.T) {
+			dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+			require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(filepath.Dir(dir)), "quiet.yaml"),
+				[]byte(quietYAML("shared-kahadb")), 0o644))
+			passed(t, dir, name, "shared-kahadb")
+
+			_, err := Recheck(dir)
+
+			require.ErrorIs(t, err, ErrBadInput)
+			assert.ErrorContains(t, err, filepath.Join(dir, report.ResultFile)+":2: scenario:")
+			assert.ErrorContains(t, err, "is not a scenario name")
+			requireWithdrawn(t, dir, "is not a scenario name")
+		})
+	}
+}
+
+// A scenario copy (or any file Recheck reads) that is a symlink out of
+// the folder is refused; a symlink to a file inside it is fine.
+func TestRecheckRefusesSymlinksOutOfTheFolder(t *testing.T) {
+	t.Run("scenario copy", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		outside := filepath.Join(t.TempDir(), "quiet.yaml")
+		require.NoError(t, os.Rename(filepath.Join(dir, "quiet.yaml"), outside))
+		require.NoError(t, os.Symlink(outside, filepath.Join(dir, "quiet.yaml")))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		assert.ErrorContains(t, err, "outside the run folder")
+	})
+	t.Run("history", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		passed(t, dir, "quiet", "shared-kahadb")
+		outside := filepath.Join(t.TempDir(), history.OpsFile)
+		require.NoError(t, os.Rename(filepath.Join(dir, history.OpsFile), outside))
+		require.NoError(t, os.Symlink(outside, filepath.Join(dir, history.OpsFile)))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		assert.ErrorContains(t, err, filepath.Join(dir, history.OpsFile)+": leads to")
+		requireWithdrawn(t, dir, "outside the run folder")
+	})
+	t.Run("result.json itself", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		outside := t.TempDir()
+		passed(t, outside, "quiet", "shared-kahadb")
+		require.NoError(t, os.Symlink(filepath.Join(outside, report.ResultFile), filepath.Join(dir, report.ResultFile)))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		assert.ErrorContains(t, err, "outside the run folder")
+		saved, err := report.ReadResult(outside)
+		require.NoError(t, err)
+		assert.Equal(t, checker.Pass, saved.Verdict, "nothing outside the folder is read or written")
+	})
+	t.Run("inside is fine, and so is a symlinked run folder", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		require.NoError(t, os.Rename(filepath.Join(dir, "quiet.yaml"), filepath.Join(dir, "kept.txt")))
+		require.NoError(t, os.Symlink("kept.txt", filepath.Join(dir, "quiet.yaml")))
+		latest := filepath.Join(t.TempDir(), "latest")
+		require.NoError(t, os.Symlink(dir, latest))
+
+		res, err := Recheck(latest)
+
+		require.NoError(t, err)
+		assert.Equal(t, checker.Pass, res.Verdict)
+	})
+	t.Run("a folder given by a relative path", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		t.Chdir(filepath.Dir(filepath.Dir(dir)))
+
+		res, err := Recheck(filepath.Join(filepath.Base(filepath.Dir(dir)), "quiet"))
+
+		require.NoError(t, err)
+		assert.Equal(t, checker.Pass, res.Verdict)
+	})
+}
+
+func TestRecheckRefusesAnUnknownProfile(t *testing.T) {
+	dir := runFolder(t, "quiet@jdbc", quietYAML("shared-kahadb, jdbc"), healthyRun("jdbc"))
+	passed(t, dir, "quiet", "postgres-ha")
+
+	_, err := Recheck(dir)
+
+	require.ErrorIs(t, err, ErrBadInput)
+	assert.ErrorContains(t, err, filepath.Join(dir, report.ResultFile)+":3: profile:")
+	assert.ErrorContains(t, err, `"postgres-ha" is not a known profile (known: `)
+	assert.ErrorContains(t, err, "jdbc")
+	saved := requireWithdrawn(t, dir, "is not a known profile")
+	assert.Equal(t, "postgres-ha", saved.Profile, "kept as it was, so the next check refuses it too")
+
+	// The refusal sticks until result.json is fixed: the folder's hints do
+	// not override the file that was refused.
+	_, err = Recheck(dir)
+	require.ErrorIs(t, err, ErrBadInput)
+	saved = requireWithdrawn(t, dir, "is not a known profile")
+	assert.NotContains(t, saved.IncompleteReason, "the verdict it had", "said once, when it was withdrawn")
+}
+
+// Any bad input withdraws an old pass; a result.json that cannot be
+// decoded claims nothing and is left as it is.
+func TestRecheckBadInputWithdrawsTheOldVerdict(t *testing.T) {
+	t.Run("corrupt history", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		passed(t, dir, "quiet", "shared-kahadb")
+		require.NoError(t, os.WriteFile(filepath.Join(dir, history.OpsFile), []byte("{oops\n{}\n"), 0o644))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		saved := requireWithdrawn(t, dir, history.OpsFile+": line 1:")
+		assert.Contains(t, saved.IncompleteReason, "the verdict it had, pass, is withdrawn")
+		assert.Equal(t, "quiet", saved.Scenario)
+	})
+	t.Run("missing scenario copy", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		passed(t, dir, "quiet", "shared-kahadb")
+		require.NoError(t, os.Remove(filepath.Join(dir, "quiet.yaml")))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		requireWithdrawn(t, dir, "quiet.yaml")
+	})
+	t.Run("undecodable result.json", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		path := filepath.Join(dir, report.ResultFile)
+		require.NoError(t, os.WriteFile(path, []byte(`{"verdict":"pass",`), 0o644))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		b, rerr := os.ReadFile(path)
+		require.NoError(t, rerr)
+		assert.Equal(t, `{"verdict":"pass",`, string(b))
+	})
+	t.Run("no result.json: nothing to withdraw, nothing written", func(t *testing.T) {
+		dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+		require.NoError(t, os.Remove(filepath.Join(dir, "quiet.yaml")))
+
+		_, err := Recheck(dir)
+
+		require.ErrorIs(t, err, ErrBadInput)
+		assert.NoFileExists(t, filepath.Join(dir, report.ResultFile))
+	})
+}
+
+// A failure to write the new outputs is not bad input: the folder was
+// fine, the disk (here: a directory where report.html goes) was not.
+func TestRecheckWriteFailureIsNotBadInput(t *testing.T) {
+	dir := runFolder(t, "quiet", quietYAML("shared-kahadb"), healthyRun("shared-kahadb"))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, report.HTMLFile, "in-the-way"), 0o755))
+
+	_, err := Recheck(dir)
+
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, ErrBadInput)
+}
+
+func TestJSONLine(t *testing.T) {
+	b := []byte("{\n  \"scenario\": \"x\",\n  \"checks\": [\n    {\"profile\": \"nested\"}\n  ],\n  \"profile\": \"p\"\n}\n")
+	assert.Equal(t, 2, jsonLine(b, "scenario"))
+	assert.Equal(t, 6, jsonLine(b, "profile"), "the top-level key, not the nested one")
+	assert.Equal(t, 0, jsonLine(b, "verdict"))
+	assert.Equal(t, 0, jsonLine([]byte("[1]"), "profile"))
 }

@@ -74,7 +74,7 @@ func matrixCell(o *Outcome, err error) (report.MatrixCell, bool) {
 	var failed []string
 	for _, c := range o.Result.Checks {
 		if mismatch(c) {
-			failed = append(failed, c.Name)
+			failed = append(failed, string(c.Name))
 		}
 	}
 	return report.MatrixCell{Verdict: string(o.Result.Verdict), Failed: failed,

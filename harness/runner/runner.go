@@ -106,8 +106,12 @@ func Run(ctx context.Context, f *scenario.File, profile string, pool *Pool, o Op
 	// The role samples of whatever runs next on the cluster are not this run's.
 	defer c.Attach(nil, dir, nil)
 	p.line(fmt.Sprintf("cluster %s ready for its scenario %d in %s", lease.Name, lease.Turn, lease.Prepared.Round(100*time.Millisecond)))
-	rec.Event(history.Event{Type: history.RunEvent, Phase: "baseline", Detail: fmt.Sprintf(
+	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseBaseline, Detail: fmt.Sprintf(
 		"cluster %s, scenario %d on it, ready in %s", lease.Name, lease.Turn, lease.Prepared.Round(time.Millisecond))})
+	// Saved now, so that a run that dies early still says what it ran on.
+	if err := WriteMeta(dir, runMeta(o.RunID, c, lease)); err != nil {
+		return nil, err
+	}
 	if err := drive(ctx, f, c, rec, p, o.Queue); err != nil {
 		return nil, err
 	}
@@ -143,16 +147,19 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 	if timelineErr != nil {
 		return timelineErr
 	}
-	rec.Event(history.Event{Type: history.RunEvent, Phase: "drain"})
+	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrain})
 	p.line("producer done; draining")
 	dctx, dcancel := context.WithTimeout(ctx, drainTimeout)
 	defer dcancel()
+	drained := "the consumer went quiet"
 	if err := w.drain(dctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		drained = fmt.Sprintf("timed out after %s: %v", drainTimeout, err)
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
+	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrained, Detail: drained})
 	settle(ctx, f, c, began, p)
 	return nil
 }
@@ -246,7 +253,9 @@ func workloadConfig(f *scenario.File, queue string) workload.Config {
 	w := f.Workload
 	return workload.Config{Queue: queue, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
 		MessageSize: w.MessageSize, Persistent: w.Persistent, ConsumerDelay: w.ConsumerDelay,
-		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet}
+		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet,
+		// The checker's silence guard assumes this very timeout.
+		SendTimeout: checker.DefaultSendTimeout}
 }
 
 func endpoints(nodes []*cluster.Node, port string) workload.Endpoints {

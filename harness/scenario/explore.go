@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"strings"
 	"time"
+
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // Exploratory schedules: one fault every 8–20 s, drawn among these
@@ -12,7 +14,7 @@ import (
 // pause heals itself after 3–10 s. The next fault's interval counts from
 // that undo, so "previous" always names the node just faulted and the
 // cluster is whole again before it is hit again.
-var exploreActions = []string{ActionKill, ActionStop, ActionPause}
+var exploreActions = []fault.Action{ActionKill, ActionStop, ActionPause}
 
 const (
 	exploreGapMin, exploreGapMax         = 8 * time.Second, 20 * time.Second
@@ -80,16 +82,25 @@ func Explore(seed int64, profile string, duration time.Duration, targets []strin
 		if at+undo > limit {
 			break
 		}
-		step := Step{At: at, Action: action, Target: target}
+		step := Step{At: at, Action: action, Target: exploreTarget(target)}
 		if action == ActionPause {
 			step.Duration = undo
 			f.Timeline = append(f.Timeline, step)
 		} else {
-			f.Timeline = append(f.Timeline, step, Step{At: at + undo, Action: ActionRestart, Target: TargetPrevious})
+			f.Timeline = append(f.Timeline, step, Step{At: at + undo, Action: ActionRestart, Target: fault.Target{Kind: TargetPrevious}})
 		}
 		whole = at + undo
 	}
 	return f
+}
+
+// exploreTarget parses a caller's target; one it does not parse is kept
+// as written, so that Validate names it rather than it being lost.
+func exploreTarget(s string) fault.Target {
+	if t, err := fault.ParseTarget(s); err == nil {
+		return t
+	}
+	return fault.Target{Kind: fault.TargetKind(s)}
 }
 
 // draw picks a duration in [lo, hi] on the exploreGrain grid.

@@ -2,11 +2,12 @@ package scenario
 
 import (
 	"fmt"
-	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 var exploreTargets = []string{"master", "slave", "node:1", "node:2", "node:3"}
@@ -15,12 +16,8 @@ func TestExplore_SameSeedSameSchedule(t *testing.T) {
 	a := Explore(42, ProfileZooKeeper, 2*time.Minute, exploreTargets)
 	b := Explore(42, ProfileZooKeeper, 2*time.Minute, exploreTargets)
 
-	if !reflect.DeepEqual(a, b) {
-		t.Fatalf("seed 42 twice:\n%s\n%s", a.YAML(), b.YAML())
-	}
-	if len(a.Timeline) < 4 {
-		t.Fatalf("two minutes gave only %d steps", len(a.Timeline))
-	}
+	require.Equal(t, a, b, "seed 42 twice:\n%s\n%s", a.YAML(), b.YAML())
+	require.GreaterOrEqual(t, len(a.Timeline), 4, "steps in two minutes")
 }
 
 func TestExplore_DifferentSeedsDiffer(t *testing.T) {
@@ -28,9 +25,7 @@ func TestExplore_DifferentSeedsDiffer(t *testing.T) {
 	for seed := range int64(20) {
 		f := Explore(seed, ProfileZooKeeper, 2*time.Minute, exploreTargets)
 		key := fmt.Sprint(f.Timeline)
-		if other, dup := seen[key]; dup {
-			t.Fatalf("seeds %d and %d drew the same schedule %s", other, seed, key)
-		}
+		require.NotContains(t, seen, key, "seeds %d and %d drew the same schedule %s", seen[key], seed, key)
 		seen[key] = seed
 	}
 }
@@ -44,31 +39,28 @@ func TestExplore_ScheduleFollowsTheRules(t *testing.T) {
 		for i := 0; i < len(f.Timeline); i++ {
 			s := f.Timeline[i]
 			where := fmt.Sprintf("seed %d step %d (%s)", seed, i, s)
-			if gap := s.At - whole; gap < 8*time.Second || gap > 20*time.Second {
-				t.Fatalf("%s: %s after the cluster was whole, want 8–20s", where, gap)
-			}
-			if !slices.Contains(exploreTargets, s.Target) {
-				t.Fatalf("%s: target not drawn from the list", where)
-			}
+			gap := s.At - whole
+			require.GreaterOrEqual(t, gap, 8*time.Second, "%s: time after the cluster was whole, want 8–20s", where)
+			require.LessOrEqual(t, gap, 20*time.Second, "%s: time after the cluster was whole, want 8–20s", where)
+			require.Contains(t, exploreTargets, s.Target.String(), "%s: target not drawn from the list", where)
 			switch s.Action {
 			case ActionPause:
-				if s.Duration < 3*time.Second || s.Duration > 10*time.Second {
-					t.Fatalf("%s: pause for %s, want 3–10s", where, s.Duration)
-				}
+				require.GreaterOrEqual(t, s.Duration, 3*time.Second, "%s: pause, want 3–10s", where)
+				require.LessOrEqual(t, s.Duration, 10*time.Second, "%s: pause, want 3–10s", where)
 				whole = s.At + s.Duration
 			case ActionKill, ActionStop:
 				i++
 				r := f.Timeline[i]
-				if r.Action != ActionRestart || r.Target != TargetPrevious || r.At-s.At < 4*time.Second || r.At-s.At > 12*time.Second {
-					t.Fatalf("%s: followed by %s, want restart previous 4–12s later", where, r)
-				}
+				msg := fmt.Sprintf("%s: followed by %s, want restart previous 4–12s later", where, r)
+				require.Equal(t, ActionRestart, r.Action, msg)
+				require.Equal(t, TargetPrevious, r.Target.Kind, msg)
+				require.GreaterOrEqual(t, r.At-s.At, 4*time.Second, msg)
+				require.LessOrEqual(t, r.At-s.At, 12*time.Second, msg)
 				whole = r.At
 			default:
-				t.Fatalf("%s: unexpected action", where)
+				require.Failf(t, "unexpected action", "%s: unexpected action", where)
 			}
-			if whole > duration-5*time.Second {
-				t.Fatalf("%s: ends at %s, later than 5s before the end", where, whole)
-			}
+			require.LessOrEqual(t, whole, duration-5*time.Second, "%s: ends later than 5s before the end", where)
 		}
 	}
 }
@@ -81,28 +73,20 @@ func TestExplore_RoundTripsThroughYAML(t *testing.T) {
 		path := fmt.Sprintf("explore-%d.yaml", seed)
 
 		back, err := Parse(path, f.YAML())
-		if err != nil {
-			t.Fatalf("seed %d: %v\n%s", seed, err, f.YAML())
-		}
-		if !reflect.DeepEqual(withoutLines(back.Timeline), f.Timeline) {
-			t.Errorf("seed %d timeline:\ngot  %v\nwant %v", seed, back.Timeline, f.Timeline)
-		}
+		require.NoError(t, err, "seed %d:\n%s", seed, f.YAML())
+		assert.Equal(t, f.Timeline, withoutLines(back.Timeline), "seed %d timeline", seed)
 		back.Path, back.Timeline = "", withoutLines(back.Timeline)
-		if !reflect.DeepEqual(back, f) {
-			t.Errorf("seed %d:\ngot  %+v\nwant %+v", seed, back, f)
-		}
-		if !strings.Contains(f.Description, fmt.Sprintf("amqha explore --seed %d --profile zookeeper", seed)) {
-			t.Errorf("seed %d: description does not say how to reproduce: %s", seed, f.Description)
-		}
+		assert.Equal(t, f, back, "seed %d", seed)
+		assert.Contains(t, f.Description, fmt.Sprintf("amqha explore --seed %d --profile zookeeper", seed),
+			"seed %d: description does not say how to reproduce", seed)
 	}
 }
 
 func TestExplore_NoTargetsNoFaults(t *testing.T) {
 	f := Explore(1, ProfileJDBC, 0, nil)
 
-	if len(f.Timeline) != 0 || f.Workload.Duration != DefaultDuration {
-		t.Fatalf("got %+v", f)
-	}
+	require.Empty(t, f.Timeline, "got %+v", f)
+	require.Equal(t, DefaultDuration, f.Workload.Duration, "got %+v", f)
 }
 
 // YAML writes every field, so any parsed scenario survives the trip.
@@ -123,17 +107,11 @@ expect:
   findings: "see #12: true"
 `
 	f, err := Parse("t.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	back, err := Parse("t.yaml", f.YAML())
-	if err != nil {
-		t.Fatalf("%v\n%s", err, f.YAML())
-	}
+	require.NoError(t, err, "%s", f.YAML())
 	f.Timeline, back.Timeline = withoutLines(f.Timeline), withoutLines(back.Timeline)
-	if !reflect.DeepEqual(back, f) {
-		t.Errorf("got  %+v\nwant %+v\n%s", back, f, f.YAML())
-	}
+	assert.Equal(t, f, back, "%s", f.YAML())
 }
 
 func withoutLines(steps []Step) []Step {

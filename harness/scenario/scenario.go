@@ -15,6 +15,9 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // File is one parsed and validated scenario, with defaults applied.
@@ -72,12 +75,11 @@ type Step struct {
 	// Line is the step's line in the scenario file.
 	Line int
 	// At is the offset from the workload's start.
-	At time.Duration
-	// Action is one of the Action* constants.
-	Action string
-	// Target is what the action applies to (see ParseTarget); empty for
-	// heal.
-	Target string
+	At     time.Duration
+	Action fault.Action
+	// Target is what the action applies to (see ParseTarget); the zero
+	// Target for heal.
+	Target fault.Target
 	// Duration, if non-zero, heals the fault automatically after it; only
 	// pause, partition, delay and loss take one.
 	Duration time.Duration
@@ -86,9 +88,9 @@ type Step struct {
 // String describes the step, e.g. "10s kill master" or
 // "20s partition minority for 5s".
 func (s Step) String() string {
-	out := s.At.String() + " " + s.Action
-	if s.Target != "" {
-		out += " " + s.Target
+	out := s.At.String() + " " + string(s.Action)
+	if !s.Target.IsZero() {
+		out += " " + s.Target.String()
 	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()
@@ -98,8 +100,6 @@ func (s Step) String() string {
 
 // Expect is what the checks of a run should conclude.
 type Expect struct {
-	// NoLoss enables the no-loss check (default true).
-	NoLoss bool
 	// SingleMaster enables the single-master check (default true).
 	SingleMaster bool
 	// SplitBrainAcks enables the split-brain-acks check: no send may be
@@ -130,9 +130,13 @@ type Expect struct {
 	// FailOnDuplicates makes duplicate deliveries a failure instead of a
 	// report (duplicates: fail; default report).
 	FailOnDuplicates bool
+	// MinAcks is the traffic guard: the least number of acknowledged
+	// sends before the first fault and after the last one ends (the
+	// min-acks field; default checker.DefaultMinAcks).
+	MinAcks int
 	// Failures lists the checks expected to fail: known findings and
-	// negative controls. Each is one of the Check* constants.
-	Failures []string
+	// negative controls.
+	Failures []checker.Check
 	// Findings is free-text evidence for the known findings.
 	Findings string
 }
@@ -166,7 +170,6 @@ func defaultWorkload() Workload {
 // defaultExpect is the expectations of a scenario that sets no field.
 func defaultExpect() Expect {
 	return Expect{
-		NoLoss:               true,
 		SingleMaster:         true,
 		SplitBrainAcks:       true,
 		QuorumBlocking:       true,
@@ -193,11 +196,12 @@ func Parse(path string, data []byte) (*File, error) {
 }
 
 // Load reads and parses the scenario file at path. Errors, including a
-// file that cannot be read, are returned as a *Errors.
+// file that cannot be read, is not a regular file or is larger than
+// MaxFileSize, are returned as a *Errors.
 func Load(path string) (*File, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFile(path)
 	if err != nil {
-		return nil, &Errors{List: []Error{{File: path, Msg: ioMessage(err)}}}
+		return nil, &Errors{List: []Error{*err}}
 	}
 	return Parse(path, data)
 }

@@ -1,14 +1,17 @@
 package scenario
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/fault"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // A scenario author writes the full format; every field lands in File.
@@ -39,7 +42,7 @@ timeline:
     target: node:2
     duration: 5s
 expect:
-  no-loss: false
+  no-loss: true
   single-master: true
   split-brain-acks: false
   quorum-blocking: true
@@ -49,13 +52,12 @@ expect:
   rejoin-as-slave: 0
   rejoin-as-follower: 0
   duplicates: fail
+  min-acks: 50
   failures: [single-master, availability]
   findings: seen twice
 `
 	f, err := Parse("scenarios/kill-master.yaml", []byte(src))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := &File{
 		Path:        "scenarios/kill-master.yaml",
 		Name:        "kill-master",
@@ -65,40 +67,32 @@ expect:
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
 			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second},
 		Timeline: []Step{
-			{Line: 16, At: 10 * time.Second, Action: "kill", Target: "master"},
-			{Line: 19, At: 20 * time.Second, Action: "restart", Target: "previous"},
-			{Line: 22, At: 25 * time.Second, Action: "partition", Target: "node:2", Duration: 5 * time.Second},
+			{Line: 16, At: 10 * time.Second, Action: "kill", Target: fault.MustTarget("master")},
+			{Line: 19, At: 20 * time.Second, Action: "restart", Target: fault.MustTarget("previous")},
+			{Line: 22, At: 25 * time.Second, Action: "partition", Target: fault.MustTarget("node:2"), Duration: 5 * time.Second},
 		},
-		Expect: Expect{NoLoss: false, SingleMaster: true, SplitBrainAcks: false, QuorumBlocking: true,
+		Expect: Expect{SingleMaster: true, MinAcks: 50, SplitBrainAcks: false, QuorumBlocking: true,
 			QuorumResume: 10 * time.Second, MaxFailover: 20 * time.Second, MaxUnavailable: 15 * time.Second,
 			RejoinWithin: 0, RejoinFollowerWithin: 0, FailOnDuplicates: true,
-			Failures: []string{"single-master", "availability"}, Findings: "seen twice"},
+			Failures: []checker.Check{"single-master", "availability"}, Findings: "seen twice"},
 	}
-	if !reflect.DeepEqual(f, want) {
-		t.Errorf("got  %+v\nwant %+v", f, want)
-	}
-	if got := f.Timeline[2].String(); got != "25s partition node:2 for 5s" {
-		t.Errorf("Step.String = %q", got)
-	}
+	assert.Equal(t, want, f)
+	assert.Equal(t, "25s partition node:2 for 5s", f.Timeline[2].String(), "Step.String")
 }
 
 // A minimal scenario gets every default, and profile: is a shorthand.
 func TestDefaultsApply(t *testing.T) {
 	f, err := Parse("quiet.yaml", []byte("name: quiet\ndescription: no faults\nprofile: zookeeper\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	want := &File{
 		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Tier: TierDefault, Profiles: []string{"zookeeper"},
 		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
 			Persistent: true, DrainQuiet: 5 * time.Second},
-		Expect: Expect{NoLoss: true, SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
+		Expect: Expect{SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
 			QuorumResume: 30 * time.Second, MaxFailover: 30 * time.Second, MaxUnavailable: 0,
 			RejoinWithin: 30 * time.Second, RejoinFollowerWithin: 30 * time.Second},
 	}
-	if !reflect.DeepEqual(f, want) {
-		t.Errorf("got  %+v\nwant %+v", f, want)
-	}
+	assert.Equal(t, want, f)
 }
 
 // head is a valid start of a scenario named "t": lines 1 to 3.
@@ -144,17 +138,21 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"resume without pause", "", step("  - {at: 1s, action: kill, target: master}\n  - {at: 2s, action: resume, target: previous}\n"), 6, "timeline[1].action", "resume must follow a pause"},
 		{"resume after a timed pause ended", "", step("  - {at: 1s, action: pause, target: master, duration: 2s}\n  - {at: 5s, action: resume, target: previous}\n"), 6, "timeline[1].action", "pause on line 5 has already resumed itself"},
 		{"failures with typo", "", head + "expect:\n  failures: [no-los]\n", 5, "expect.failures[0]", `unknown check "no-los" (did you mean "no-loss"?)`},
-		{"failure of a disabled check", "", head + "expect:\n  no-loss: false\n  failures: [no-loss]\n", 6, "expect.failures[0]", "no-loss: false disables it"},
+		{"no-loss cannot be disabled", "", head + "expect:\n  no-loss: false\n  failures: [no-loss]\n", 5, "expect.no-loss", "no-loss cannot be disabled"},
+		{"bridge with kill", "", step("  - {at: 1s, action: kill, target: bridge}\n"), 5, "timeline[0].target", "bridge is a link shape that only partition takes, not kill"},
+		{"failure of the evidence guard", "", head + "expect:\n  failures: [complete-evidence]\n", 5, "expect.failures[0]", "missing evidence makes a run unknown"},
+		{"min-acks zero", "", head + "expect:\n  min-acks: 0\n", 5, "expect.min-acks", ""},
+		{"failure of report-only duplicates", "", head + "expect:\n  failures: [no-duplicates]\n", 5, "expect.failures[0]", "expect.duplicates is report"},
 		{"duplicates mode", "", head + "expect:\n  duplicates: ignore\n", 5, "expect.duplicates", "use report or fail"},
 		{"seed as a string", "", head + "seed: \"7\"\n", 4, "seed", `must be a whole number, got the string "7"`},
 		{"seed too big", "", head + "seed: 99999999999999999999\n", 4, "seed", "out of range for a 64-bit seed"},
 		{"new expect field misspelt", "", head + "expect:\n  split-brain-ack: true\n", 5, "expect.split-brain-ack", `did you mean "split-brain-acks"?`},
 		{"quorum-resume as a number", "", head + "expect:\n  quorum-resume: 10\n", 5, "expect.quorum-resume", `"10" is not a duration`},
 		{"quorum-blocking not a boolean", "", head + "expect:\n  quorum-blocking: no\n", 5, "expect.quorum-blocking", `"no" is not a boolean`},
-		{"failure of disabled split-brain-acks", "", head + "expect:\n  split-brain-acks: false\n  failures: [split-brain-acks]\n", 6, "expect.failures[0]", "split-brain-acks: false disables it"},
-		{"failure of disabled quorum-blocking", "", head + "expect:\n  quorum-blocking: false\n  failures: [quorum-blocking]\n", 6, "expect.failures[0]", "quorum-blocking: false disables it"},
-		{"failure of disabled rejoin-as-follower", "", head + "expect:\n  rejoin-as-follower: 0\n  failures: [rejoin-as-follower]\n", 6, "expect.failures[0]", "rejoin-as-follower: 0 disables it"},
-		{"failure of report-only availability", "", head + "expect:\n  failures: [availability]\n", 5, "expect.failures[0]", "only fails with expect.max-unavailable above 0"},
+		{"failure of disabled split-brain-acks", "", head + "expect:\n  split-brain-acks: false\n  failures: [split-brain-acks]\n", 6, "expect.failures[0]", "disabled: it runs only with expect.split-brain-acks"},
+		{"failure of disabled quorum-blocking", "", head + "expect:\n  quorum-blocking: false\n  failures: [quorum-blocking]\n", 6, "expect.failures[0]", "disabled: it runs only with expect.quorum-blocking"},
+		{"failure of disabled rejoin-as-follower", "", head + "expect:\n  rejoin-as-follower: 0\n  failures: [rejoin-as-follower]\n", 6, "expect.failures[0]", "disabled: it runs only with expect.rejoin-as-follower above 0"},
+		{"failure of report-only availability", "", head + "expect:\n  failures: [availability]\n", 5, "expect.failures[0]", "cannot be expected to fail: expect.max-unavailable is 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -163,13 +161,12 @@ func TestEachMistakeIsCaught(t *testing.T) {
 				path = "scenarios/t.yaml"
 			}
 			errs := parseErrors(t, path, c.src)
-			if len(errs) != 1 {
-				t.Fatalf("want 1 error, got %d:\n%v", len(errs), &Errors{List: errs})
-			}
+			require.Len(t, errs, 1, "want 1 error, got:\n%v", &Errors{List: errs})
 			e := errs[0]
-			if e.File != path || e.Line != c.line || e.Field != c.field || !strings.Contains(e.Msg, c.msg) {
-				t.Errorf("got  %s\nwant %s:%d: %s: ...%s...", e, path, c.line, c.field, c.msg)
-			}
+			assert.Equal(t, path, e.File, "file of %s", e)
+			assert.Equal(t, c.line, e.Line, "line of %s", e)
+			assert.Equal(t, c.field, e.Field, "field of %s", e)
+			assert.Contains(t, e.Msg, c.msg, "message of %s", e)
 		})
 	}
 }
@@ -200,9 +197,7 @@ timeline:
 		`typo.yaml:9: timeline[1].at: 5s is before 10s, the time of the step on line 7: steps must be in time order`,
 		`typo.yaml:11: timeline[1].target: "node:x" is not a target: node:N needs a whole number N (e.g. node:1)`,
 	}
-	if !reflect.DeepEqual(got, want) {
-		t.Errorf("got:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
-	}
+	assert.Equal(t, want, got)
 }
 
 // *Errors prints one "file:line: field: msg" per line and unwraps to Error.
@@ -215,13 +210,10 @@ func TestErrorsFormat(t *testing.T) {
 	want := `scenarios/kill-master.yaml:7: workload.rat: unknown field (did you mean "rate"?)
 scenarios/x.yaml:2: invalid YAML: oops
 scenarios/gone.yaml: no such file or directory`
-	if err.Error() != want {
-		t.Errorf("got:\n%s\nwant:\n%s", err, want)
-	}
+	assert.Equal(t, want, err.Error())
 	var one Error
-	if !errors.As(err, &one) || one.Field != "workload.rat" {
-		t.Errorf("errors.As(Error) = %v", one)
-	}
+	assert.ErrorAs(t, err, &one)
+	assert.Equal(t, "workload.rat", one.Field, "errors.As(Error) = %v", one)
 }
 
 // kill master, then restart previous: the common case, and Step.String.
@@ -233,17 +225,13 @@ func TestKillThenRestartPrevious(t *testing.T) {
   - {at: 35s, action: resume, target: previous}
   - {at: 40s, action: heal}
 `))
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	var got []string
 	for _, s := range f.Timeline {
 		got = append(got, s.String())
 	}
 	want := "10s kill master|20s restart previous|30s pause slave|35s resume previous|40s heal"
-	if strings.Join(got, "|") != want {
-		t.Errorf("got %q", strings.Join(got, "|"))
-	}
+	assert.Equal(t, want, strings.Join(got, "|"))
 }
 
 // LoadAll reads a directory's *.yaml in name order and reports every bad
@@ -251,9 +239,7 @@ func TestKillThenRestartPrevious(t *testing.T) {
 func TestLoadAll(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name, src string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644))
 	}
 	write("b.yaml", "name: b\ndescription: d\nprofile: jdbc\n")
 	write("a.yaml", "name: a\ndescription: d\nprofile: jdbc\n")
@@ -263,34 +249,31 @@ func TestLoadAll(t *testing.T) {
 
 	files, err := LoadAll(dir, missing)
 	var errs *Errors
-	if !errors.As(err, &errs) || len(errs.List) != 2 {
-		t.Fatalf("want *Errors with 2 entries, got %v", err)
-	}
-	if e := errs.List[0]; e.File != filepath.Join(dir, "c.yaml") || e.Line != 3 || e.Field != "profile" {
-		t.Errorf("first error: %v", e)
-	}
-	if e := errs.List[1]; e.File != missing || e.Msg != "no such file or directory" {
-		t.Errorf("second error: %v", e)
-	}
-	if len(files) != 2 || files[0].Name != "a" || files[1].Name != "b" {
-		t.Errorf("files: %+v", files)
+	require.ErrorAs(t, err, &errs)
+	require.Len(t, errs.List, 2, "want *Errors with 2 entries, got %v", err)
+	first := errs.List[0]
+	assert.Equal(t, filepath.Join(dir, "c.yaml"), first.File, "first error: %v", first)
+	assert.Equal(t, 3, first.Line, "first error: %v", first)
+	assert.Equal(t, "profile", first.Field, "first error: %v", first)
+	second := errs.List[1]
+	assert.Equal(t, missing, second.File, "second error: %v", second)
+	assert.Equal(t, "no such file or directory", second.Msg, "second error: %v", second)
+	if assert.Len(t, files, 2, "files: %+v", files) {
+		assert.Equal(t, "a", files[0].Name, "files: %+v", files)
+		assert.Equal(t, "b", files[1].Name, "files: %+v", files)
 	}
 }
 
 // The examples in scenarios/README.md are valid scenarios.
 func TestReadmeExamplesParse(t *testing.T) {
 	readme, err := os.ReadFile("../../scenarios/README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	blocks := regexp.MustCompile("(?s)```yaml\n(# (scenarios/[a-z0-9-]+\\.yaml)\n.*?)```").FindAllSubmatch(readme, -1)
-	if len(blocks) < 2 {
-		t.Fatalf("README has %d ```yaml blocks starting with # scenarios/NAME.yaml, want the full and the minimal example", len(blocks))
-	}
+	require.GreaterOrEqual(t, len(blocks), 2,
+		"README's ```yaml blocks starting with # scenarios/NAME.yaml, want the full and the minimal example")
 	for _, b := range blocks {
-		if _, err := Parse(string(b[2]), b[1]); err != nil {
-			t.Error(err)
-		}
+		_, err := Parse(string(b[2]), b[1])
+		assert.NoError(t, err, "README example %s", b[2])
 	}
 }
 
@@ -298,8 +281,7 @@ func parseErrors(t *testing.T, path, src string) []Error {
 	t.Helper()
 	f, err := Parse(path, []byte(src))
 	var errs *Errors
-	if !errors.As(err, &errs) || f != nil {
-		t.Fatalf("want a nil File and *Errors, got %v, %v", f, err)
-	}
+	require.ErrorAs(t, err, &errs, "want *Errors, got %v", err)
+	require.Nil(t, f, "want a nil File, got %v", f)
 	return errs.List
 }

@@ -5,6 +5,8 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // The YAML shape of a File, in documentation order. Durations are strings
@@ -37,7 +39,6 @@ type (
 		Duration string `yaml:"duration,omitempty"`
 	}
 	yamlExpect struct {
-		NoLoss           bool     `yaml:"no-loss"`
 		SingleMaster     bool     `yaml:"single-master"`
 		SplitBrainAcks   bool     `yaml:"split-brain-acks"`
 		QuorumBlocking   bool     `yaml:"quorum-blocking"`
@@ -47,6 +48,7 @@ type (
 		RejoinAsSlave    string   `yaml:"rejoin-as-slave"`
 		RejoinAsFollower string   `yaml:"rejoin-as-follower"`
 		Duplicates       string   `yaml:"duplicates"`
+		MinAcks          int      `yaml:"min-acks,omitempty"`
 		Failures         []string `yaml:"failures,flow,omitempty"`
 		Findings         string   `yaml:"findings,omitempty"`
 	}
@@ -69,18 +71,18 @@ func (f *File) YAML() []byte {
 			DrainQuiet: dur(w.DrainQuiet),
 		},
 		Expect: yamlExpect{
-			NoLoss: x.NoLoss, SingleMaster: x.SingleMaster, SplitBrainAcks: x.SplitBrainAcks,
+			SingleMaster: x.SingleMaster, MinAcks: x.MinAcks, SplitBrainAcks: x.SplitBrainAcks,
 			QuorumBlocking: x.QuorumBlocking, QuorumResume: dur(x.QuorumResume),
 			MaxFailover: dur(x.MaxFailover), MaxUnavailable: dur(x.MaxUnavailable),
 			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
-			Duplicates: "report", Failures: x.Failures, Findings: x.Findings,
+			Duplicates: "report", Failures: fault.Names(x.Failures), Findings: x.Findings,
 		},
 	}
 	if x.FailOnDuplicates {
 		doc.Expect.Duplicates = "fail"
 	}
 	for _, s := range f.Timeline {
-		st := yamlStep{At: dur(s.At), Action: s.Action, Target: s.Target}
+		st := yamlStep{At: dur(s.At), Action: string(s.Action), Target: s.Target.String()}
 		if s.Duration > 0 {
 			st.Duration = dur(s.Duration)
 		}

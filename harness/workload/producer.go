@@ -159,6 +159,9 @@ loop:
 		p.rec.Op(history.Op{Process: history.Producer, Type: history.Info, F: history.Send, ID: id, Broker: s.broker, Error: msg})
 		retries = append(retries, id)
 	}
+	// The reader may still hand over a receipt it had already read: with
+	// the id gone it cannot complete the send a second time, as ok after info.
+	clear(inflight)
 	return retries
 }
 

@@ -3,12 +3,15 @@ package workload
 import (
 	"context"
 	"net"
-	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/amqha/amqha/harness/history"
 	"github.com/go-stomp/stomp/v3/frame"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/amqha/amqha/harness/history"
 )
 
 // peer is a scripted STOMP server: it answers CONNECT, then hands every
@@ -17,14 +20,16 @@ import (
 type peer struct {
 	ln     net.Listener
 	onSend func(w *frame.Writer, f *frame.Frame, n int) (keep bool)
+	// sends numbers the SENDs across connections: after a reconnect the
+	// old connection's goroutine may still be reading while the new one
+	// counts, so the counter is shared between goroutines.
+	sends atomic.Int64
 }
 
 func newPeer(t *testing.T, onSend func(w *frame.Writer, f *frame.Frame, n int) bool) *peer {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	require.NoError(t, err)
 	p := &peer{ln: ln, onSend: onSend}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve()
@@ -32,7 +37,6 @@ func newPeer(t *testing.T, onSend func(w *frame.Writer, f *frame.Frame, n int) b
 }
 
 func (p *peer) serve() {
-	sends := 0
 	for {
 		conn, err := p.ln.Accept()
 		if err != nil {
@@ -53,8 +57,7 @@ func (p *peer) serve() {
 				case frame.CONNECT:
 					_ = w.Write(frame.New(frame.CONNECTED, frame.Version, "1.2"))
 				case frame.SEND:
-					sends++
-					if !p.onSend(w, f, sends) {
+					if !p.onSend(w, f, int(p.sends.Add(1))) {
 						return
 					}
 				}
@@ -75,9 +78,8 @@ func runProducer(t *testing.T, p *peer, d time.Duration) map[string]history.Op {
 	final := map[string]history.Op{}
 	for _, op := range rec.Snapshot().Ops {
 		if op.Type != history.Invoke {
-			if prev, dup := final[op.ID]; dup {
-				t.Fatalf("%s completed twice: %v then %v", op.ID, prev.Type, op.Type)
-			}
+			prev, dup := final[op.ID]
+			require.False(t, dup, "%s completed twice: %v then %v", op.ID, prev.Type, op.Type)
 			final[op.ID] = op
 		}
 	}
@@ -91,13 +93,10 @@ func TestProducerRecordsReceiptsAsOK(t *testing.T) {
 
 	final := runProducer(t, p, 300*time.Millisecond)
 
-	if len(final) == 0 {
-		t.Fatal("nothing was sent")
-	}
+	require.NotEmpty(t, final, "nothing was sent")
 	for id, op := range final {
-		if op.Type != history.OK || op.Broker != "fake" {
-			t.Fatalf("%s: %+v, want ok from fake", id, op)
-		}
+		require.Equal(t, history.OK, op.Type, "%s: %+v, want ok from fake", id, op)
+		require.Equal(t, "fake", op.Broker, "%s: %+v, want ok from fake", id, op)
 	}
 }
 
@@ -114,9 +113,9 @@ func TestProducerRecordsAnErrorForItsReceiptAsFail(t *testing.T) {
 
 	final := runProducer(t, p, 300*time.Millisecond)
 
-	if op := final["m0000003"]; op.Type != history.Fail || !strings.Contains(op.Error, "store full") {
-		t.Fatalf("m0000003: %+v, want fail with the broker's message", op)
-	}
+	op := final["m0000003"]
+	assert.Equal(t, history.Fail, op.Type, "m0000003: %+v, want fail with the broker's message", op)
+	assert.Contains(t, op.Error, "store full", "m0000003: %+v, want fail with the broker's message", op)
 }
 
 // A connection lost with sends awaiting receipts leaves their outcome
@@ -143,12 +142,8 @@ func TestProducerRecordsSendsInFlightAtAConnectionLossAsInfo(t *testing.T) {
 			retry = op
 		}
 	}
-	if lost.Type != history.Info {
-		t.Fatalf("m0000005 completed as %q, want info", lost.Type)
-	}
-	if retry.ID == "" {
-		t.Fatal("the unknown send was never retried as a new operation")
-	}
+	assert.Equal(t, history.Info, lost.Type, "m0000005 completed as %q, want info", lost.Type)
+	assert.NotEmpty(t, retry.ID, "the unknown send was never retried as a new operation")
 }
 
 // A broker that stops answering but keeps the socket open (a frozen one)
@@ -165,10 +160,8 @@ func TestProducerTimesOutASilentBroker(t *testing.T) {
 
 	final := runProducer(t, p, 200*time.Millisecond)
 
-	if time.Since(start) > 8*time.Second {
-		t.Fatalf("producer hung for %s", time.Since(start))
-	}
-	if op := final["m0000002"]; op.Type != history.Info {
-		t.Fatalf("m0000002: %+v, want info after the receipt timeout", op)
-	}
+	took := time.Since(start)
+	assert.LessOrEqual(t, took, 8*time.Second, "producer hung for %s", took)
+	op := final["m0000002"]
+	assert.Equal(t, history.Info, op.Type, "m0000002: %+v, want info after the receipt timeout", op)
 }

@@ -1,0 +1,128 @@
+// Package fault is amqha's fault vocabulary, defined once: the timeline
+// actions, the targets they take and the kinds of node they act on. The
+// scenario parser, the nemesis, the checker, the report and the docs all
+// read it from here, as etcd's robustness tests read their failpoint
+// registry, so a new action cannot be known to one and unknown to another.
+package fault
+
+import "slices"
+
+// Action is what a timeline step does to its target.
+type Action string
+
+// Timeline actions.
+const (
+	Kill      Action = "kill"
+	Stop      Action = "stop"
+	Start     Action = "start"
+	Restart   Action = "restart"
+	Pause     Action = "pause"
+	Resume    Action = "resume"
+	Partition Action = "partition"
+	Heal      Action = "heal"
+	Delay     Action = "delay"
+	Loss      Action = "loss"
+)
+
+// Spec is what the harness knows about one action.
+type Spec struct {
+	Action Action
+	// Doc is the one-line description the docs show.
+	Doc string
+	// Disruptive actions take a node's service away; failover time and
+	// availability are measured from them.
+	Disruptive bool
+	// Rejoining actions bring a node back, after which it must come back
+	// as a slave (or follower, or replica).
+	Rejoining bool
+	// Undo is the action that ends the fault after a step's duration;
+	// empty when the action takes no duration.
+	Undo Action
+	// Targetless actions take no target: heal undoes every network fault
+	// in effect.
+	Targetless bool
+	// Network actions change packet filtering, so they act on a node's
+	// links rather than its process; only they take link shapes such as
+	// a bridge.
+	Network bool
+}
+
+var specs = []Spec{
+	{Action: Kill, Doc: "SIGKILL the target's process (docker kill)", Disruptive: true},
+	{Action: Stop, Doc: "stop the target gracefully (SIGTERM, then SIGKILL after the grace)", Disruptive: true},
+	{Action: Start, Doc: "start the target's nodes that are down", Rejoining: true},
+	{Action: Restart, Doc: "restart the target (stop, then start)", Rejoining: true},
+	{Action: Pause, Doc: "freeze the target (SIGSTOP of every process, docker pause)", Disruptive: true, Undo: Resume},
+	{Action: Resume, Doc: "thaw a paused target"},
+	{Action: Partition, Doc: "cut the target off from its peers with iptables", Disruptive: true, Undo: Heal, Network: true},
+	{Action: Heal, Doc: "remove every partition, delay and loss in effect", Targetless: true, Network: true},
+	{Action: Delay, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
+	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true},
+}
+
+// Specs returns every action, in the order the docs list them.
+func Specs() []Spec { return slices.Clone(specs) }
+
+// Actions returns every action's name, in the order the docs list them.
+func Actions() []Action {
+	out := make([]Action, len(specs))
+	for i, s := range specs {
+		out[i] = s.Action
+	}
+	return out
+}
+
+// Lookup returns the spec of a, and false for an unknown action.
+func Lookup(a Action) (Spec, bool) {
+	for _, s := range specs {
+		if s.Action == a {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// Disruptive reports whether a takes a node's service away; unknown
+// actions are not.
+func (a Action) Disruptive() bool { s, _ := Lookup(a); return s.Disruptive }
+
+// Rejoining reports whether a brings a node back.
+func (a Action) Rejoining() bool { s, _ := Lookup(a); return s.Rejoining }
+
+// Undo is the action that heals a timed fault of kind a, or "".
+func (a Action) Undo() Action { s, _ := Lookup(a); return s.Undo }
+
+// SelfHealing reports whether a step of action a takes a duration.
+func (a Action) SelfHealing() bool { return a.Undo() != "" }
+
+// Undoes reports whether a ends a fault of action open: a resume thaws a
+// pause, a heal removes partitions, delays and losses, and a start or
+// restart ends whatever held the node (a restarted container also loses
+// its rules with its network namespace).
+func (a Action) Undoes(open Action) bool {
+	if a.Rejoining() {
+		return true
+	}
+	return a != "" && open.Undo() == a
+}
+
+// Allows reports whether a takes a target of kind k: link shapes (a
+// bridge) only make sense for cuts, and heal takes no target at all.
+func (s Spec) Allows(k TargetKind) bool {
+	switch {
+	case s.Targetless:
+		return false
+	case k == Bridge:
+		return s.Action == Partition
+	}
+	return true
+}
+
+// Names returns the names of xs as strings, for messages and docs.
+func Names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}

@@ -1,0 +1,149 @@
+package scenario
+
+// This file holds the timeline: section of the parser: its steps and
+// the rules that relate them (time order, previous, pause and resume).
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/amqha/amqha/harness/fault"
+)
+
+// selfHealingList names the actions that take a duration.
+func selfHealingList() string {
+	var out []string
+	for _, s := range fault.Specs() {
+		if s.Undo != "" {
+			out = append(out, string(s.Action))
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// pending is a pause that a later resume may undo.
+type pending struct {
+	line int
+	end  time.Duration // -1: until resumed
+}
+
+func (p *parser) timeline(f *File, m map[string]field) {
+	e, ok := m["timeline"]
+	if !ok || isNull(e.val) {
+		return
+	}
+	if e.val.Kind != yaml.SequenceNode {
+		p.at(e.val, "timeline", "must be a list of steps (- at: 10s ...), got %s", describe(e.val))
+		return
+	}
+	var (
+		latest     time.Duration // the latest valid at so far
+		latestLine int           // its step's line; 0 before the first
+		hadTarget  bool
+		pauses     []pending
+	)
+	for i, item := range e.val.Content {
+		item = resolve(item)
+		path := fmt.Sprintf("timeline[%d]", i)
+		sm := p.fields(path, item, stepFields)
+		if sm == nil {
+			continue
+		}
+		st := Step{Line: item.Line}
+
+		atOK := false
+		if fe, ok := sm["at"]; !ok {
+			p.at(item, path+".at", "is required (offset from the workload start, e.g. 10s)")
+		} else if atOK = p.duration(path+".at", fe.val, true, &st.At); atOK {
+			if latestLine > 0 && st.At < latest {
+				p.at(fe.val, path+".at", "%s is before %s, the time of the step on line %d: steps must be in time order", st.At, latest, latestLine)
+			} else {
+				latest, latestLine = st.At, st.Line
+			}
+		}
+
+		actionOK := false
+		var spec fault.Spec
+		actions := fault.Names(fault.Actions())
+		if fe, ok := sm["action"]; !ok {
+			p.at(item, path+".action", "is required (one of %s)", strings.Join(actions, ", "))
+		} else if s, ok := p.word(path+".action", fe.val); ok {
+			st.Action = fault.Action(s)
+			if spec, actionOK = fault.Lookup(st.Action); !actionOK {
+				if g := suggest(s, actions); g != "" {
+					p.at(fe.val, path+".action", "unknown action %q (did you mean %q?)", s, g)
+				} else {
+					p.at(fe.val, path+".action", "unknown action %q (use one of %s)", s, strings.Join(actions, ", "))
+				}
+			}
+		}
+
+		fe, hasTarget := sm["target"]
+		switch {
+		case actionOK && spec.Targetless:
+			if hasTarget {
+				p.at(fe.key, path+".target", "%s takes no target: it heals every partition, delay and loss in effect", st.Action)
+			}
+		case !hasTarget:
+			if actionOK {
+				p.at(item, path+".target", "is required for %s (e.g. target: master)", st.Action)
+			}
+		default:
+			hadBefore := hadTarget
+			hadTarget = true
+			s, ok := p.word(path+".target", fe.val)
+			if !ok {
+				break
+			}
+			t, err := ParseTarget(s)
+			switch {
+			case err != nil:
+				p.at(fe.val, path+".target", "%v", err)
+			case t.Kind == TargetPrevious && !hadBefore:
+				p.at(fe.val, path+".target", "previous refers to the target of an earlier step, but no earlier step has one")
+			case actionOK && !spec.Allows(t.Kind):
+				p.at(fe.val, path+".target", "%s is a link shape that only partition takes, not %s", t, st.Action)
+			}
+			st.Target = t
+		}
+
+		if fe, ok := sm["duration"]; ok {
+			if actionOK && !spec.Action.SelfHealing() {
+				p.at(fe.key, path+".duration", "%s takes no duration: only %s are healed automatically after one", st.Action, selfHealingList())
+			} else {
+				p.duration(path+".duration", fe.val, false, &st.Duration)
+			}
+		}
+
+		switch {
+		case !actionOK:
+		case st.Action == ActionPause:
+			end := time.Duration(-1)
+			if st.Duration > 0 {
+				end = st.At + st.Duration
+			}
+			pauses = append(pauses, pending{st.Line, end})
+		case st.Action == ActionResume:
+			found, expired := false, 0 // expired: a timed pause over by now
+			for j, pp := range pauses {
+				if pp.end < 0 || !atOK || pp.end > st.At {
+					pauses = append(pauses[:j], pauses[j+1:]...)
+					found = true
+					break
+				}
+				expired = pp.line
+			}
+			switch {
+			case found:
+			case expired > 0:
+				p.at(sm["action"].val, path+".action", "resume must follow a pause still in effect, but the pause on line %d has already resumed itself after its duration", expired)
+			default:
+				p.at(sm["action"].val, path+".action", "resume must follow a pause, but no earlier step pauses anything")
+			}
+		}
+		f.Timeline = append(f.Timeline, st)
+	}
+}
