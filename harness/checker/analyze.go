@@ -62,11 +62,16 @@ type analysis struct {
 	acks    []ack
 	samples []history.Event
 	base    time.Time
-	res     Result
+	// store is the store lookup after the drain, nil when none was made.
+	store *history.Event
+	res   Result
 }
 
 func newAnalysis(run history.Run, cfg Config) *analysis {
 	a := &analysis{run: run, cfg: cfg, q: TotalQueue(run.Ops), acks: acksByTime(run.Ops), samples: roleSamples(run.Events)}
+	if cfg.StoreChecked {
+		a.store = splitStranded(&a.q, run.Events)
+	}
 	a.res = Result{Counts: a.q.Counts, Queue: a.q, Failover: failovers(run, a.acks)}
 	a.res.Start, a.res.End = runSpan(run)
 	a.base = runStart(run.Events, a.res.Start)
@@ -129,6 +134,9 @@ func lossCheck(q QueueResult) CheckResult {
 		c.Status = Fail
 		c.Detail = fmt.Sprintf("%d of %d acknowledged sends never delivered: %s",
 			q.Counts.Lost, q.Counts.SentOK, quoteIDs(q.Lost))
+	case q.Counts.Stranded > 0:
+		c.Detail = fmt.Sprintf("none lost: %d of %d acknowledged sends delivered, the other %d still in the store (stranded, which no-stranded judges)",
+			q.Counts.SentOK-q.Counts.Stranded, q.Counts.SentOK, q.Counts.Stranded)
 	default:
 		c.Detail = fmt.Sprintf("all %d acknowledged sends delivered (%d of %d unknown-outcome sends recovered)",
 			q.Counts.SentOK, q.Counts.Recovered, q.Counts.SentInfo)

@@ -126,6 +126,11 @@ func cutSide(e history.Event, member map[string]bool) []string {
 	}
 	var in, out []string
 	for m := range member {
+		// A cut scoped to one kind of peer (a database cut from ZooKeeper)
+		// leaves every other link, so only members of that kind take sides.
+		if k, _ := fault.KindOf(m); e.From != "" && k != e.From {
+			continue
+		}
 		if slices.Contains(e.Nodes, m) {
 			in = append(in, m)
 		} else {

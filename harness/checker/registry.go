@@ -17,6 +17,7 @@ const (
 	NoLoss           Check = "no-loss"
 	NoUnexpected     Check = "no-unexpected"
 	NoDuplicates     Check = "no-duplicates"
+	NoStranded       Check = "no-stranded"
 	MaxFailover      Check = "max-failover"
 	Availability     Check = "availability"
 	SingleMaster     Check = "single-master"
@@ -89,6 +90,9 @@ func init() {
 		{Name: NoDuplicates, Doc: "no message is delivered twice",
 			EnabledBy: "always; fails only with expect.duplicates: fail", Needs: needsAll(), On: always,
 			CannotFail: func(c Config) string { return unless(c.FailOnDuplicates, "expect.duplicates is report") }, run: (*analysis).duplicates},
+		{Name: NoStranded, Doc: "no acknowledged send is left in the JDBC store undelivered after the drain (stranded: stored, never dispatched)",
+			EnabledBy: "always; n/a on a profile without a JDBC store", Needs: needsAll(), On: always,
+			CannotFail: canFail, run: (*analysis).stranded},
 		{Name: MaxFailover, Doc: "every disruptive fault is followed by an acknowledged send within the budget (RTO from the fault's start)",
 			EnabledBy: "expect.max-failover above 0", Needs: withFaults(), On: func(c Config) bool { return c.MaxFailover > 0 }, CannotFail: canFail, run: (*analysis).failover},
 		{Name: Availability, Doc: "clients are never without an acknowledged send for longer than the bound",

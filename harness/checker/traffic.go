@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -41,15 +42,36 @@ func (a *analysis) traffic(steps []span, add addGap) {
 		add(Traffic, "%d acknowledged sends before the first fault (%s), at least %d needed", n, rel(first, a.base), need)
 	}
 	for _, s := range steps {
-		if a.offered(s.from, s.to.Add(a.sendTimeout())) == 0 {
+		if a.offered(s.from, s.to.Add(a.sendTimeout())) == 0 && !a.masterless(s.from, s.to) {
 			add(Traffic, "no send offered during step %d (%s to %s)", s.step, rel(s.from, a.base), rel(s.to, a.base))
 		}
 	}
 	if len(steps) > 0 && allEnded {
-		if n := a.invokedIn(last, stop); n < need {
+		if n := a.invokedIn(last, stop); n < need && !a.masterless(last, stop) {
 			add(Traffic, "%d sends offered after the faults ended (%s to %s), at least %d needed", n, rel(last, a.base), rel(stop, a.base), need)
 		}
 	}
+}
+
+// masterless reports whether the role probe saw brokers but no master
+// among them during [from, to]: a producer has nobody to send to then, so
+// its silence is the cluster's unavailability, which max-failover judges,
+// not a stalled workload.
+func (a *analysis) masterless(from, to time.Time) bool {
+	brokers := false
+	for _, s := range a.samples {
+		if s.Time.Before(from) || s.Time.After(to) {
+			continue
+		}
+		if k, _ := fault.KindOf(s.Node); k != fault.Broker {
+			continue
+		}
+		if s.Role == history.Master {
+			return false
+		}
+		brokers = true
+	}
+	return brokers
 }
 
 // acksIn counts the sends acknowledged in [from, to).

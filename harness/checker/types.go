@@ -47,12 +47,17 @@ type Counts struct {
 	Duplicated int `json:"duplicated"`
 	Unexpected int `json:"unexpected"`
 	Recovered  int `json:"recovered"`
+	// Stranded counts acknowledged, undelivered sends that the JDBC store
+	// still held after the drain: not lost, never dispatched. Lost does
+	// not count them.
+	Stranded int `json:"stranded,omitempty"`
 }
 
 // QueueResult is the total-queue analysis: every id set is sorted.
 type QueueResult struct {
 	Counts     Counts   `json:"counts"`
 	Lost       []string `json:"lost,omitempty"`
+	Stranded   []string `json:"stranded,omitempty"`
 	Duplicated []string `json:"duplicated,omitempty"`
 	Unexpected []string `json:"unexpected,omitempty"`
 	Recovered  []string `json:"recovered,omitempty"`
@@ -210,6 +215,10 @@ type Config struct {
 	// MinAcks is the traffic guard: the least number of acknowledged sends
 	// before the first fault and after the last one ends (0: DefaultMinAcks).
 	MinAcks int
+	// StoreChecked says the profile keeps messages in a JDBC store that the
+	// runner looked up after the drain: the no-stranded check runs, and an
+	// undelivered id found there is stranded, not lost.
+	StoreChecked bool
 	// SendTimeout is how long the producer waits for one receipt; a
 	// silence in the history longer than it needs a fault to explain it
 	// (0: DefaultSendTimeout).
@@ -249,15 +258,42 @@ type Result struct {
 	QuorumWindows []QuorumWindow `json:"no_quorum_windows,omitempty"`
 	// Missing is what the completeness guard found missing from the
 	// history; every check that needs it is unknown.
-	Missing []Gap     `json:"missing_evidence,omitempty"`
-	Start   time.Time `json:"start"`
-	End     time.Time `json:"end"`
+	Missing []Gap `json:"missing_evidence,omitempty"`
+	// Lease is the lease timing budget of a lease profile (jdbc,
+	// replicated); nil for the others.
+	Lease *LeaseBudget `json:"lease_budget,omitempty"`
+	Start time.Time    `json:"start"`
+	End   time.Time    `json:"end"`
 	// Incomplete marks a run whose history stops early (no run end event,
 	// or a last line cut short): its checks show what was recorded, but
 	// its verdict is Unknown, since the missing part may hold the very
 	// deliveries or failures the checks look for. IncompleteReason says why.
 	Incomplete       bool   `json:"incomplete,omitempty"`
 	IncompleteReason string `json:"incomplete_reason,omitempty"`
+}
+
+// LeaseBudget is a lease profile's timing budget, in result.json and
+// the report: the lease, how it is renewed, and how late a master can
+// notice that a renewal failed. Unsafe when that is later than the lease
+// runs out; Advice then names the setting to change.
+type LeaseBudget struct {
+	LeaseMS          int64 `json:"lease_ms"`
+	KeepAliveMS      int64 `json:"keepalive_ms"`
+	Hosts            int   `json:"hosts"`
+	ConnectTimeoutMS int64 `json:"connect_timeout_ms"`
+	SocketTimeoutMS  int64 `json:"socket_timeout_ms"`
+	// NoticeMS is hosts × connectTimeout + socketTimeout: how long one
+	// failing renewal can take to fail.
+	NoticeMS int64 `json:"notice_ms"`
+	// WorstLagMS adds the keep-alive period: from the last good renewal to
+	// the master's noticing, at worst.
+	WorstLagMS int64  `json:"worst_lag_ms"`
+	Unsafe     bool   `json:"unsafe,omitempty"`
+	Advice     string `json:"advice,omitempty"`
+	// Fenced: the lease has its own unpooled data source (whose timeouts
+	// ConnectTimeoutMS and SocketTimeoutMS then are, with a loginTimeout
+	// in NoticeMS), and the broker stops on the first failed renewal.
+	Fenced bool `json:"fenced,omitempty"`
 }
 
 // Gap is one piece of evidence the completeness guard found missing.

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/amqha/amqha/harness/history"
@@ -76,12 +77,29 @@ func (n *Node) Pause(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := cli.ContainerPause(ctx, n.ContainerID(), client.ContainerPauseOptions{}); err != nil {
+	// The cgroup v1 freezer gives up ("unable to freeze") when a task does
+	// not reach the frozen state in time, e.g. a JVM thread in
+	// uninterruptible IO; the freeze then succeeds a moment later.
+	for try := 1; ; try++ {
+		_, err = cli.ContainerPause(ctx, n.ContainerID(), client.ContainerPauseOptions{})
+		if err == nil || try == freezeTries || !strings.Contains(err.Error(), "unable to freeze") {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("pause %s: %w", n.Name, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("pause %s: %w", n.Name, err)
 	}
 	n.setState(history.Paused)
 	return nil
 }
+
+// freezeTries bounds the attempts to freeze a container.
+const freezeTries = 5
 
 // Resume thaws a paused node.
 func (n *Node) Resume(ctx context.Context) error {

@@ -37,6 +37,8 @@ type Profile struct {
 	SlaveLog *regexp.Regexp
 	// LockInterval is how often a slave retries the store's lock.
 	LockInterval time.Duration
+	// Lease is the timing of a JDBC lease profile; nil for the others.
+	Lease *Lease
 	// broker renders a broker's activemq.xml.
 	broker func(c *Cluster, name string) ([]byte, error)
 	// services starts what the brokers need before them (ZooKeeper, a
@@ -64,14 +66,8 @@ var Profiles = map[string]Profile{
 		broker:       renderKahaDB,
 		sharedStore:  true,
 	},
-	"jdbc": {
-		Name:         "jdbc",
-		Kinds:        []Kind{KindBroker, KindDB},
-		SlaveLog:     regexp.MustCompile(`attempting to acquire exclusive lease`),
-		LockInterval: jdbcLease,
-		broker:       renderJDBC,
-		services:     func(ctx context.Context, c *Cluster) error { return c.startPostgres(ctx) },
-	},
+	"jdbc":        jdbcProfile("jdbc", &jdbcStock),
+	"jdbc-fenced": jdbcProfile("jdbc-fenced", &jdbcFenced),
 	"zookeeper": {
 		Name:          "zookeeper",
 		Kinds:         []Kind{KindZK},
@@ -80,22 +76,8 @@ var Profiles = map[string]Profile{
 		noBrokers:     true,
 		services:      func(ctx context.Context, c *Cluster) error { return c.startEnsemble(ctx, 3, true) },
 	},
-	"replicated": {
-		Name:          "replicated",
-		Kinds:         []Kind{KindBroker, KindDB, KindZK},
-		Quorum:        2,
-		QuorumMembers: KindDB,
-		QuorumAlso:    KindZK,
-		SlaveLog:      regexp.MustCompile(`attempting to acquire exclusive lease`),
-		LockInterval:  jdbcLease,
-		broker:        renderReplicated,
-		services: func(ctx context.Context, c *Cluster) error {
-			if err := c.startEnsemble(ctx, 3, false); err != nil {
-				return err
-			}
-			return c.startPatroni(ctx, 3)
-		},
-	},
+	"replicated":        replicatedProfile("replicated", &replicatedStock),
+	"replicated-fenced": replicatedProfile("replicated-fenced", &replicatedFenced),
 	"leveldb": {
 		Name:          "leveldb",
 		Kinds:         []Kind{KindBroker, KindZK},
@@ -128,23 +110,95 @@ const (
 	jdbcKeepAlive = 2 * time.Second
 )
 
-func renderJDBC(c *Cluster, name string) ([]byte, error) {
-	return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBHost": "db",
-		"LeaseMillis": jdbcLease.Milliseconds(), "KeepAliveMillis": jdbcKeepAlive.Milliseconds(),
-		"LeaseIOHandler": true})
+// jdbcStock is the jdbc profile's lease, on its one database: the
+// lease shares the message pool, and a failed renewal only stops the
+// transports (the lease IO handler), as ActiveMQ's examples configure it.
+var jdbcStock = Lease{Duration: jdbcLease, KeepAlive: jdbcKeepAlive, Hosts: 1,
+	ConnectTimeout: time.Second, SocketTimeout: 5 * time.Second}
+
+// replicatedStock is the replicated profile's lease: the URL lists
+// the three Patroni members, and a socketTimeout of 30 s lets a commit
+// wait out a synchronous standby's return.
+var replicatedStock = Lease{Duration: jdbcLease, KeepAlive: jdbcKeepAlive, Hosts: 3,
+	ConnectTimeout: 2 * time.Second, SocketTimeout: 30 * time.Second}
+
+// fenced is a stock lease made safe: its own data source whose every wait
+// is bounded (1 s per statement, 2 s per connection set-up across the
+// hosts), renewed every second, and the broker stopped on the first
+// failed renewal. A failed renewal is then noticed within 4 s of the last
+// good one, inside the 5 s lease.
+func fenced(stock Lease) Lease {
+	l := stock
+	l.Fenced, l.KeepAlive, l.LockTimeout, l.LoginTimeout = true, time.Second, time.Second, 2*time.Second
+	return l
 }
 
-// renderReplicated points every broker at all three databases: pgjdbc's
-// targetServerType=primary finds whichever Patroni has promoted.
-func renderReplicated(c *Cluster, name string) ([]byte, error) {
-	hosts := make([]string, len(c.Databases))
-	for i, d := range c.Databases {
-		hosts[i] = d.Name + ":5432"
+var (
+	jdbcFenced       = fenced(jdbcStock)
+	replicatedFenced = fenced(replicatedStock)
+)
+
+// renderJDBCWith renders a broker of a one-database lease profile.
+func renderJDBCWith(l Lease) func(c *Cluster, name string) ([]byte, error) {
+	return func(c *Cluster, name string) ([]byte, error) {
+		return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBHost": "db",
+			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds(),
+			"Timeouts": l.URLParams(), "LockTimeouts": l.LockURLParams(), "Fenced": l.Fenced,
+			"LeaseIOHandler": true})
 	}
-	url := "jdbc:postgresql://" + strings.Join(hosts, ",") +
-		"/activemq?targetServerType=primary&connectTimeout=2&socketTimeout=30&hostRecheckSeconds=2&tcpKeepAlive=true"
-	return render("replicated.xml.tmpl", map[string]any{"BrokerName": name, "JDBCURL": url,
-		"LeaseMillis": jdbcLease.Milliseconds(), "KeepAliveMillis": jdbcKeepAlive.Milliseconds()})
+}
+
+// renderReplicatedWith renders a broker of the replicated topology with
+// lease l. Every broker points at all three databases: pgjdbc's
+// targetServerType=primary finds whichever Patroni has promoted.
+func renderReplicatedWith(l Lease) func(c *Cluster, name string) ([]byte, error) {
+	return func(c *Cluster, name string) ([]byte, error) {
+		hosts := make([]string, len(c.Databases))
+		for i, d := range c.Databases {
+			hosts[i] = d.Name + ":5432"
+		}
+		base := "jdbc:postgresql://" + strings.Join(hosts, ",") + "/activemq?targetServerType=primary&"
+		tail := "&hostRecheckSeconds=2&tcpKeepAlive=true"
+		return render("replicated.xml.tmpl", map[string]any{"BrokerName": name, "JDBCURL": base + l.URLParams() + tail,
+			"LockURL": base + l.LockURLParams() + tail + "&ApplicationName=" + name + "-lease", "Fenced": l.Fenced,
+			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds()})
+	}
+}
+
+// jdbcProfile is 3 brokers on one PostgreSQL with lease l. The fenced
+// variant exists beside the stock one so that the split brain the stock
+// lease allows can be shown beside its fix.
+func jdbcProfile(name string, l *Lease) Profile {
+	return Profile{
+		Name:         name,
+		Kinds:        []Kind{KindBroker, KindDB},
+		SlaveLog:     regexp.MustCompile(`attempting to acquire exclusive lease`),
+		LockInterval: l.Duration,
+		Lease:        l,
+		broker:       renderJDBCWith(*l),
+		services:     func(ctx context.Context, c *Cluster) error { return c.startPostgres(ctx) },
+	}
+}
+
+// replicatedProfile is the seed's topology rebuilt, with lease l.
+func replicatedProfile(name string, l *Lease) Profile {
+	return Profile{
+		Name:          name,
+		Kinds:         []Kind{KindBroker, KindDB, KindZK},
+		Quorum:        2,
+		QuorumMembers: KindDB,
+		QuorumAlso:    KindZK,
+		SlaveLog:      regexp.MustCompile(`attempting to acquire exclusive lease`),
+		LockInterval:  l.Duration,
+		Lease:         l,
+		broker:        renderReplicatedWith(*l),
+		services: func(ctx context.Context, c *Cluster) error {
+			if err := c.startEnsemble(ctx, 3, false); err != nil {
+				return err
+			}
+			return c.startPatroni(ctx, 3)
+		},
+	}
 }
 
 // profileNames lists the supported profiles in a stable order.

@@ -45,6 +45,9 @@ type Spec struct {
 	// links rather than its process; only they take link shapes such as
 	// a bridge.
 	Network bool
+	// Scoped actions take from: a kind of peer to cut the target from,
+	// leaving its other links alone.
+	Scoped bool
 }
 
 var specs = []Spec{
@@ -54,10 +57,10 @@ var specs = []Spec{
 	{Action: Restart, Doc: "restart the target (stop, then start)", Rejoining: true},
 	{Action: Pause, Doc: "freeze the target (SIGSTOP of every process, docker pause)", Disruptive: true, Undo: Resume},
 	{Action: Resume, Doc: "thaw a paused target"},
-	{Action: Partition, Doc: "cut the target off from its peers with iptables", Disruptive: true, Undo: Heal, Network: true},
+	{Action: Partition, Doc: "cut the target off from its peers with iptables", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
 	{Action: Heal, Doc: "remove every partition, delay and loss in effect", Targetless: true, Network: true},
 	{Action: Delay, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
-	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true},
+	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
 }
 
 // Specs returns every action, in the order the docs list them.

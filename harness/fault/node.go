@@ -15,6 +15,9 @@ const (
 	Database  NodeKind = "db"
 )
 
+// NodeKinds returns every kind, in the order the docs list them.
+func NodeKinds() []NodeKind { return []NodeKind{Broker, ZooKeeper, Database} }
+
 // prefixes are the node-name stems, one per kind: the cluster names its
 // nodes with NodeName and every reader of a history gets the kind back
 // with KindOf, so the naming scheme lives here only. A profile with one

@@ -96,6 +96,10 @@ const (
 	// ceasing to serve clients as master: Node, a Phase* of master log,
 	// and the line in Detail.
 	LogEvent EventType = "master-log"
+	// StoreEvent is what a JDBC store still held for the run's queue once
+	// the drain ended (ACTIVEMQ_MSGS on the primary): the ids in IDs, or
+	// the query's Error.
+	StoreEvent EventType = "store"
 )
 
 // Phases of a LogEvent. MasterStart opens a broker's master window and
@@ -136,6 +140,12 @@ type Event struct {
 	Nodes  []string     `json:"nodes,omitempty"`
 	Detail string       `json:"detail,omitempty"`
 	Error  string       `json:"error,omitempty"`
+	// IDs is, on a store event, the application ids of the messages the
+	// store still held for the run's queue after the drain.
+	IDs []string `json:"ids,omitempty"`
+	// From is, on a scoped cut's events, the kind of peer it cut the
+	// nodes from; empty for a cut from everyone.
+	From fault.NodeKind `json:"from,omitempty"`
 	// Began is, on a fault's start, when the call that injects it began;
 	// Time is when its effect was certain. Clients can feel a fault from
 	// Began on (a kill of several nodes takes a second and more).

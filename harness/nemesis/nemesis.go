@@ -36,8 +36,9 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
 }
 
-// fault returns the family that implements action on target.
-func (n *Nemesis) fault(action fault.Action, target fault.Target) (Fault, error) {
+// fault returns the family that implements action on target; a cut
+// scoped with from reaches only peers of that kind.
+func (n *Nemesis) fault(action fault.Action, target fault.Target, from fault.NodeKind) (Fault, error) {
 	if action == fault.Partition && target.Kind == fault.Bridge {
 		return bridge{n.c}, nil
 	}
@@ -45,14 +46,19 @@ func (n *Nemesis) fault(action fault.Action, target fault.Target) (Fault, error)
 	if !ok {
 		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
 	}
-	return mk(n.c), nil
+	f := mk(n.c)
+	if p, ok := f.(partition); ok && from != "" {
+		p.from = from
+		f = p
+	}
+	return f, nil
 }
 
 // Supported fails for an action this build cannot inject here, so a
 // scenario that needs it is refused before any container starts, never
 // skipped.
 func Supported(action fault.Action) error {
-	if _, err := (&Nemesis{}).fault(action, fault.Target{}); err != nil {
+	if _, err := (&Nemesis{}).fault(action, fault.Target{}, ""); err != nil {
 		return err
 	}
 	if action == fault.Delay && !netemAvailable() {
@@ -100,7 +106,7 @@ const masterWait = 60 * time.Second
 // Apply runs one step. A step with a duration heals itself after it, in
 // the background; Wait waits for those.
 func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
-	f, err := n.fault(step.Action, step.Target)
+	f, err := n.fault(step.Action, step.Target, step.From)
 	if err != nil {
 		return err
 	}
@@ -109,7 +115,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
 	ev, done, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-		Action: step.Action, Target: step.Target.String(), Nodes: names(brokers)}, brokers)
+		Action: step.Action, Target: step.Target.String(), From: step.From, Nodes: names(brokers)}, brokers)
 	n.settle(ev, done, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
@@ -123,7 +129,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hf, _ := n.fault(heal, fault.Target{})
+			hf, _ := n.fault(heal, fault.Target{}, "")
 			hev, done, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)
@@ -198,7 +204,7 @@ func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 
 func endOf(ev history.Event, at time.Time, err error) history.Event {
 	end := history.Event{Time: at, Type: history.FaultEvent, Phase: history.PhaseEnd, Step: ev.Step,
-		Action: ev.Action, Target: ev.Target, Nodes: ev.Nodes}
+		Action: ev.Action, Target: ev.Target, From: ev.From, Nodes: ev.Nodes}
 	if err != nil {
 		end.Error = err.Error()
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
 )
 
 // partition cuts the targets off from every other node of the topology,
@@ -21,6 +22,8 @@ type partition struct {
 	// fault, done with iptables' statistic match because this kernel has
 	// no netem.
 	probability string
+	// from, when set, limits the cut to peers of that kind.
+	from fault.NodeKind
 }
 
 // Apply installs the cuts; see applyTimed.
@@ -37,7 +40,23 @@ func (p partition) applyTimed(ctx context.Context, targets []*cluster.Node) (lan
 	if err != nil {
 		return landing{}, fmt.Errorf("%s: %w", name, err)
 	}
-	return runJobs(ctx, name, dropJobs(partitionCuts(targets, p.c.Nodes(), ips), p.probability))
+	return runJobs(ctx, name, dropJobs(partitionCuts(targets, p.peers(), ips), p.probability))
+}
+
+// peers is every node a cut may separate the targets from: all of them,
+// or those of the kind the step names.
+func (p partition) peers() []*cluster.Node {
+	all := p.c.Nodes()
+	if p.from == "" {
+		return all
+	}
+	var out []*cluster.Node
+	for _, n := range all {
+		if k, _ := fault.KindOf(n.Name); k == p.from {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 func (p partition) name() string {

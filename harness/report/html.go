@@ -59,6 +59,7 @@ var funcs = template.FuncMap{
 	"n":          num,
 	"secs":       secs,
 	"dur":        fmtDur,
+	"ms":         func(ms int64) string { return fmtDur(time.Duration(ms) * time.Millisecond) },
 	"upper":      func(v any) string { return strings.ToUpper(fmt.Sprint(v)) },
 	"status":     statusClass,
 	"incomplete": IncompleteText,

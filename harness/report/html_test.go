@@ -210,3 +210,19 @@ func TestSummary(t *testing.T) {
 		assert.Contains(t, out, want, "summary lacks %q", want)
 	}
 }
+
+// A lease profile's report shows its timing budget, flagged red with the
+// setting to change when a renewal can fail after the lease has run out.
+func TestTheReportShowsAnUnsafeLeaseBudget(t *testing.T) {
+	dir := t.TempDir()
+	res := checker.Result{Scenario: "s", Profile: "replicated", Verdict: checker.Pass,
+		Lease: &checker.LeaseBudget{LeaseMS: 5000, KeepAliveMS: 2000, Hosts: 3, ConnectTimeoutMS: 2000, SocketTimeoutMS: 30000,
+			NoticeMS: 36000, WorstLagMS: 38000, Unsafe: true, Advice: "lower connectTimeout"}}
+	require.NoError(t, WriteHTML(dir, Input{Result: res}))
+	b, err := os.ReadFile(filepath.Join(dir, HTMLFile))
+	require.NoError(t, err)
+	page := string(b)
+	assert.Contains(t, page, "Lease timing budget")
+	assert.Contains(t, page, "3 × 2s")
+	assert.Contains(t, page, `<p class="bad">&#9873; lower connectTimeout</p>`)
+}

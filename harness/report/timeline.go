@@ -333,7 +333,8 @@ func bucketTitle(b Bucket, width time.Duration) string {
 // report does not know (a newer probe) gets a neutral colour.
 func roleClass(r history.Role) string {
 	switch r {
-	case history.Master, history.Slave, history.Starting, history.Unresponsive, history.Paused, history.Down:
+	case history.Master, history.Slave, history.Starting, history.Unresponsive, history.Paused, history.Down,
+		history.Leader, history.Follower, history.Looking, history.Primary, history.Replica:
 		return "r-" + string(r)
 	case NoSample:
 		return "r-nosample"

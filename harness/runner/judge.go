@@ -47,8 +47,12 @@ func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, e
 	if cfg.QuorumBlocking {
 		cfg.Quorum = quorumSpec(profile, run, f.Expect.QuorumResume)
 	}
+	if p, err := cluster.LookupProfile(profile); err == nil {
+		cfg.StoreChecked = p.HasJDBCStore()
+	}
 	res := checker.Analyze(run, cfg)
 	res.Scenario, res.Profile = f.Name, profile
+	pointAtLease(&res, profile)
 	if err := checker.Judge(&res, f.Expect.Failures); err != nil {
 		return res, fmt.Errorf("%s: expect.failures: %w", f.Path, err)
 	}
@@ -94,4 +98,29 @@ func logFiles(dir string) []report.LogFile {
 		}
 	}
 	return out
+}
+
+// pointAtLease adds a lease profile's timing budget to the result and,
+// where two masters were found, points the failing check's detail at it:
+// a master that notices a failed renewal after its lease ran out is the
+// usual cause, and the budget names the setting to change.
+func pointAtLease(res *checker.Result, profile string) {
+	p, err := cluster.LookupProfile(profile)
+	if err != nil || p.Lease == nil {
+		return
+	}
+	b := p.Lease.Budget()
+	res.Lease = &b
+	for i := range res.Checks {
+		c := &res.Checks[i]
+		if c.Status != checker.Fail || (c.Name != checker.SingleMaster && c.Name != checker.SplitBrainAcks) {
+			continue
+		}
+		if b.Unsafe {
+			c.Detail += "; lease timing budget: " + b.Advice
+		} else {
+			c.Detail += fmt.Sprintf("; lease timing budget: a failed renewal is noticed within %s of the last good one, inside the %s lease",
+				time.Duration(b.WorstLagMS)*time.Millisecond, time.Duration(b.LeaseMS)*time.Millisecond)
+		}
+	}
 }

@@ -28,6 +28,22 @@ func mutations() []mutation {
 			dropOps(run, func(op history.Op) bool { return op.F == history.Receive && op.ID == id })
 		}, want: checks{checker.NoLoss: fail, checker.CompleteEvidence: pass}, verdict: fail},
 
+		{name: "an undelivered send still in the store", edit: func(t *testing.T, _ *scenario.File, run *history.Run) {
+			id := firstAck(t, *run).ID
+			dropOps(run, func(op history.Op) bool { return op.F == history.Receive && op.ID == id })
+			storeHolds(t, run, id)
+		}, want: checks{checker.NoLoss: pass, checker.NoStranded: fail}, verdict: fail},
+
+		{name: "an undelivered send gone from the store", edit: func(t *testing.T, _ *scenario.File, run *history.Run) {
+			id := firstAck(t, *run).ID
+			dropOps(run, func(op history.Op) bool { return op.F == history.Receive && op.ID == id })
+			storeHolds(t, run)
+		}, want: checks{checker.NoLoss: fail, checker.NoStranded: pass}, verdict: fail},
+
+		{name: "no store lookup", edit: func(_ *testing.T, _ *scenario.File, run *history.Run) {
+			dropEvents(run, func(e history.Event) bool { return e.Type == history.StoreEvent })
+		}, want: checks{checker.NoStranded: unknown, checker.NoLoss: pass}, verdict: unknown},
+
 		{name: "duplicated delivery", edit: func(t *testing.T, _ *scenario.File, run *history.Run) {
 			deliverTwice(t, run)
 		}, want: checks{checker.NoDuplicates: info, checker.NoLoss: pass}, verdict: pass},
@@ -212,6 +228,17 @@ func mutations() []mutation {
 			}
 		}, want: checks{checker.MaxFailover: fail, checker.CompleteEvidence: pass}, verdict: fail},
 	}
+}
+
+// storeHolds makes the run's store lookup find exactly ids.
+func storeHolds(t *testing.T, run *history.Run, ids ...string) {
+	for i := range run.Events {
+		if run.Events[i].Type == history.StoreEvent {
+			run.Events[i].IDs = ids
+			return
+		}
+	}
+	t.Fatal("the fixture has no store lookup")
 }
 
 // deliverTwice delivers the first acknowledged send a second time.

@@ -58,6 +58,10 @@ func Validate(f *scenario.File, profile string) error {
 		if err := nemesis.Check(p, s.Action, s.Target); err != nil {
 			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
 		}
+		if s.From != "" && !p.Has(s.From) {
+			err := fmt.Errorf("from %s needs %s nodes, which profile %s does not have", s.From, s.From, p.Name)
+			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
+		}
 	}
 	return nil
 }
@@ -159,6 +163,7 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		drained = fmt.Sprintf("timed out after %s: %v", drainTimeout, err)
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
+	drainStore(ctx, c, w, rec, queue, p)
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrained, Detail: drained})
 	settle(ctx, f, c, began, p)
 	return nil
@@ -201,6 +206,9 @@ func rejoinDeadline(f *scenario.File, began time.Time) time.Time {
 type load struct {
 	produce func(context.Context) error
 	drain   func(context.Context) error
+	// again drains once more with a fresh consumer; nil where there is no
+	// store to ask whether anything is left.
+	again func(context.Context) error
 }
 
 // newLoad picks the client for the profile: STOMP against brokers, or
@@ -225,6 +233,14 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 		case <-dctx.Done():
 			return dctx.Err()
 		}
+	}, again: func(dctx context.Context) error {
+		cfg := cfg
+		cfg.ConsumerDelay = 0
+		more := workload.NewConsumer(cfg, rec, eps)
+		done := make(chan error, 1)
+		go func() { done <- more.Run(dctx) }()
+		more.Drain()
+		return <-done
 	}}
 }
 

@@ -110,6 +110,10 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			st.Target = t
 		}
 
+		if fe, ok := sm["from"]; ok {
+			p.from(path, fe, actionOK, spec, &st)
+		}
+
 		if fe, ok := sm["duration"]; ok {
 			if actionOK && !spec.Action.SelfHealing() {
 				p.at(fe.key, path+".duration", "%s takes no duration: only %s are healed automatically after one", st.Action, selfHealingList())
@@ -145,5 +149,24 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			}
 		}
 		f.Timeline = append(f.Timeline, st)
+	}
+}
+
+// from reads a step's from: the kind of peers a cut is limited to, so a
+// database can lose ZooKeeper first and its brokers a chosen time later.
+func (p *parser) from(path string, fe field, actionOK bool, spec fault.Spec, st *Step) {
+	fp := path + ".from"
+	s, ok := p.word(fp, fe.val)
+	if !ok {
+		return
+	}
+	kinds := fault.Names(fault.NodeKinds())
+	switch {
+	case actionOK && !spec.Scoped:
+		p.at(fe.key, fp, "%s takes no from: only partition and loss cut a target from some of its peers", st.Action)
+	case !contains(kinds, s):
+		p.at(fe.val, fp, "%q is not a kind of node (use %s)", s, strings.Join(kinds, ", "))
+	default:
+		st.From = fault.NodeKind(s)
 	}
 }

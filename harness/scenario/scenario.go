@@ -80,6 +80,9 @@ type Step struct {
 	// Target is what the action applies to (see ParseTarget); the zero
 	// Target for heal.
 	Target fault.Target
+	// From, when set, limits a partition or loss to the target's peers of
+	// that kind (broker, zk or db); empty means every other node.
+	From fault.NodeKind
 	// Duration, if non-zero, heals the fault automatically after it; only
 	// pause, partition, delay and loss take one.
 	Duration time.Duration
@@ -91,6 +94,9 @@ func (s Step) String() string {
 	out := s.At.String() + " " + string(s.Action)
 	if !s.Target.IsZero() {
 		out += " " + s.Target.String()
+	}
+	if s.From != "" {
+		out += " from " + string(s.From)
 	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()

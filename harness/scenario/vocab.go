@@ -12,6 +12,9 @@ const (
 	ProfileZooKeeper    = "zookeeper"
 	ProfileReplicated   = "replicated"
 	ProfileLevelDB      = "leveldb"
+	// The fenced lease variants of jdbc and replicated (see harness/cluster/lease.go).
+	ProfileJDBCFenced       = "jdbc-fenced"
+	ProfileReplicatedFenced = "replicated-fenced"
 )
 
 // The timeline's actions and targets are the fault package's; these names
@@ -41,7 +44,8 @@ const (
 	TargetAll        = fault.All
 )
 
-var profiles = []string{ProfileSharedKahaDB, ProfileJDBC, ProfileZooKeeper, ProfileReplicated, ProfileLevelDB}
+var profiles = []string{ProfileSharedKahaDB, ProfileJDBC, ProfileJDBCFenced, ProfileZooKeeper, ProfileReplicated,
+	ProfileReplicatedFenced, ProfileLevelDB}
 
 // Profiles returns the profile names scenarios may list.
 func Profiles() []string { return append([]string(nil), profiles...) }

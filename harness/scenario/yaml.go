@@ -36,6 +36,7 @@ type (
 		At       string `yaml:"at"`
 		Action   string `yaml:"action"`
 		Target   string `yaml:"target,omitempty"`
+		From     string `yaml:"from,omitempty"`
 		Duration string `yaml:"duration,omitempty"`
 	}
 	yamlExpect struct {
@@ -82,7 +83,7 @@ func (f *File) YAML() []byte {
 		doc.Expect.Duplicates = "fail"
 	}
 	for _, s := range f.Timeline {
-		st := yamlStep{At: dur(s.At), Action: string(s.Action), Target: s.Target.String()}
+		st := yamlStep{At: dur(s.At), Action: string(s.Action), Target: s.Target.String(), From: string(s.From)}
 		if s.Duration > 0 {
 			st.Duration = dur(s.Duration)
 		}
