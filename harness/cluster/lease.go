@@ -69,7 +69,8 @@ func (l Lease) Budget() checker.LeaseBudget {
 			fix = fmt.Sprintf("no socketTimeout fits: lockKeepAlivePeriod plus %d hosts × connectTimeout already take %s; lower connectTimeout",
 				l.Hosts, l.KeepAlive+time.Duration(l.Hosts)*l.ConnectTimeout)
 		}
-		b.Advice = fmt.Sprintf("a master can notice a failed renewal %s after its last good one, later than its %s lease: %s, or lengthen lockAcquireSleepInterval beyond %s",
+		b.Advice = fmt.Sprintf("a master can notice a failed renewal %s after its last good one, later than its %s lease: %s, or lengthen lockAcquireSleepInterval beyond %s; "+
+			"or fence the lease (a lockDataSource of its own with 1 s timeouts and stopOnError, as the *-fenced profiles run)",
 			lag, l.Duration, fix, lag)
 	}
 	return b
