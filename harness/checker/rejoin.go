@@ -103,7 +103,7 @@ func rejoinCheck(events []history.Event, within time.Duration, k rejoinKinds) Ch
 	var notes []string
 	failed, unknown, rejoins := false, false, 0
 	for i, e := range events {
-		if e.Type != history.FaultEvent || e.Phase != history.PhaseStart || !history.Rejoining(e.Action) {
+		if e.Type != history.FaultEvent || e.Phase != history.PhaseStart || !e.Action.Rejoining() {
 			continue
 		}
 		what := fmt.Sprintf("step %d %s at %s", e.Step, e.Action, rel(e.Time, base))
@@ -211,7 +211,7 @@ func faultEnd(later []history.Event, e history.Event) time.Time {
 func nextDisruptive(events []history.Event, t time.Time) time.Time {
 	var next time.Time
 	for _, e := range events {
-		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && history.Disruptive(e.Action) &&
+		if e.Type == history.FaultEvent && e.Phase == history.PhaseStart && e.Action.Disruptive() &&
 			e.Time.After(t) && (next.IsZero() || e.Time.Before(next)) {
 			next = e.Time
 		}

@@ -42,12 +42,12 @@ func (a *analysis) traffic(steps []span, add addGap) {
 		add(Traffic, "%d acknowledged sends before the first fault (%s), at least %d needed", n, rel(first, a.base), need)
 	}
 	for _, s := range steps {
-		if a.offered(s.from, s.to.Add(a.sendTimeout())) == 0 && !a.masterless(s.from, s.to) {
+		if a.producerOps(s.from, s.to.Add(a.sendTimeout()), false) == 0 && !a.masterless(s.from, s.to) {
 			add(Traffic, "no send offered during step %d (%s to %s)", s.step, rel(s.from, a.base), rel(s.to, a.base))
 		}
 	}
 	if len(steps) > 0 && allEnded {
-		if n := a.invokedIn(last, stop); n < need && !a.masterless(last, stop) {
+		if n := a.producerOps(last, stop, true); n < need && !a.masterless(last, stop) {
 			add(Traffic, "%d sends offered after the faults ended (%s to %s), at least %d needed", n, rel(last, a.base), rel(stop, a.base), need)
 		}
 	}
@@ -81,24 +81,14 @@ func (a *analysis) acksIn(from, to time.Time) int {
 	return max(0, j-i)
 }
 
-// invokedIn counts the sends invoked in [from, to).
-func (a *analysis) invokedIn(from, to time.Time) int {
+// producerOps counts the producer's send records in [from, to): only its
+// invokes, or records of any kind (a timeout shows it still tried).
+func (a *analysis) producerOps(from, to time.Time, invokesOnly bool) int {
 	n := 0
 	for i := range a.run.Ops {
 		op := &a.run.Ops[i]
-		if op.Process == history.Producer && op.F == history.Send && op.Type == history.Invoke && !op.Time.Before(from) && op.Time.Before(to) {
-			n++
-		}
-	}
-	return n
-}
-
-// offered counts the producer's records of any kind in [from, to].
-func (a *analysis) offered(from, to time.Time) int {
-	n := 0
-	for i := range a.run.Ops {
-		op := &a.run.Ops[i]
-		if op.Process == history.Producer && op.F == history.Send && !op.Time.Before(from) && !op.Time.After(to) {
+		if op.Process == history.Producer && op.F == history.Send && (!invokesOnly || op.Type == history.Invoke) &&
+			!op.Time.Before(from) && op.Time.Before(to) {
 			n++
 		}
 	}

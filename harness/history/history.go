@@ -162,11 +162,3 @@ type Run struct {
 	Ops    []Op
 	Events []Event
 }
-
-// Disruptive reports whether a fault action takes a node's service away.
-// Failover time is measured for disruptive faults only.
-func Disruptive(action fault.Action) bool { return action.Disruptive() }
-
-// Rejoining reports whether a fault action brings a node back, after which
-// the node must come back as a slave.
-func Rejoining(action fault.Action) bool { return action.Rejoining() }

@@ -192,7 +192,7 @@ func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 		n.rec.Event(endOf(ev, time.Now(), err))
 		return
 	}
-	if history.Disruptive(ev.Action) {
+	if ev.Action.Disruptive() {
 		n.open.add(ev)
 		return
 	}

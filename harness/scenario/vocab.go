@@ -1,7 +1,6 @@
 package scenario
 
 import (
-	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/fault"
 )
 
@@ -52,18 +51,6 @@ func Profiles() []string { return append([]string(nil), profiles...) }
 
 // KnownProfile reports whether p is a profile name scenarios may list.
 func KnownProfile(p string) bool { return contains(profiles, p) }
-
-// KnownAction reports whether a is a timeline action.
-func KnownAction(a string) bool {
-	_, ok := fault.Lookup(fault.Action(a))
-	return ok
-}
-
-// KnownCheck reports whether c is a check name expect.failures may list.
-func KnownCheck(c string) bool {
-	_, ok := checker.Lookup(c)
-	return ok
-}
 
 // Target is a parsed timeline target.
 type Target = fault.Target

@@ -1,0 +1,37 @@
+package fault
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// Failover is measured from the faults that take service away, and the
+// rejoin checks watch the nodes that faults bring back; an action that
+// does neither (resume, heal) or is unknown must count as neither, or a
+// thaw would start a failover clock and a typo would demand a rejoin.
+func TestDisruptiveAndRejoining(t *testing.T) {
+	cases := []struct {
+		action                  string
+		disruptive, rejoining   bool
+		wantDisrupt, wantRejoin bool
+	}{
+		{"kill", Action("kill").Disruptive(), Action("kill").Rejoining(), true, false},
+		{"stop", Action("stop").Disruptive(), Action("stop").Rejoining(), true, false},
+		{"pause", Action("pause").Disruptive(), Action("pause").Rejoining(), true, false},
+		{"partition", Action("partition").Disruptive(), Action("partition").Rejoining(), true, false},
+		{"delay", Action("delay").Disruptive(), Action("delay").Rejoining(), true, false},
+		{"loss", Action("loss").Disruptive(), Action("loss").Rejoining(), true, false},
+		{"start", Action("start").Disruptive(), Action("start").Rejoining(), false, true},
+		{"restart", Action("restart").Disruptive(), Action("restart").Rejoining(), false, true},
+		{"resume", Action("resume").Disruptive(), Action("resume").Rejoining(), false, false},
+		{"heal", Action("heal").Disruptive(), Action("heal").Rejoining(), false, false},
+		{"unknown", Action("explode").Disruptive(), Action("explode").Rejoining(), false, false},
+		{"empty", Action("").Disruptive(), Action("").Rejoining(), false, false},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.wantDisrupt, c.disruptive, "Disruptive(%s)", c.action)
+		assert.Equal(t, c.wantRejoin, c.rejoining, "Rejoining(%s)", c.action)
+		assert.False(t, c.disruptive && c.rejoining, "%s is both disruptive and rejoining", c.action)
+	}
+}
