@@ -53,7 +53,7 @@ func Judge(f *scenario.File, profile string, run history.Run) (checker.Result, e
 	res := checker.Analyze(run, cfg)
 	res.Scenario, res.Profile = f.Name, profile
 	pointAtLease(&res, profile)
-	if err := checker.Judge(&res, f.Expect.Failures); err != nil {
+	if err := checker.Judge(&res, f.Expect.FailuresFor(profile)); err != nil {
 		return res, fmt.Errorf("%s: expect.failures: %w", f.Path, err)
 	}
 	return res, nil

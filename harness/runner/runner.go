@@ -269,9 +269,7 @@ func workloadConfig(f *scenario.File, queue string) workload.Config {
 	w := f.Workload
 	return workload.Config{Queue: queue, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
 		MessageSize: w.MessageSize, Persistent: w.Persistent, ConsumerDelay: w.ConsumerDelay,
-		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet,
-		// The checker's silence guard assumes this very timeout.
-		SendTimeout: checker.DefaultSendTimeout}
+		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet, SendTimeout: w.SendTimeout}
 }
 
 func endpoints(nodes []*cluster.Node, port string) workload.Endpoints {

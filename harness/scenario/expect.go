@@ -12,7 +12,7 @@ func (x Expect) config() checker.Config {
 		FailOnDuplicates: x.FailOnDuplicates, SingleMaster: x.SingleMaster,
 		SplitBrainAcks: x.SplitBrainAcks, MaxUnavailable: x.MaxUnavailable,
 		QuorumBlocking: x.QuorumBlocking, RejoinFollowerWithin: x.RejoinFollowerWithin,
-		MinAcks: x.MinAcks, SendTimeout: checker.DefaultSendTimeout}
+		MinAcks: x.MinAcks}
 }
 
 // CheckConfig turns the scenario into the checker's configuration: its
@@ -20,6 +20,8 @@ func (x Expect) config() checker.Config {
 // reconcile with. The quorum depends on the profile, so the caller adds it.
 func (f *File) CheckConfig() checker.Config {
 	cfg := f.Expect.config()
+	// The silence guard must assume the producer's own receipt timeout.
+	cfg.SendTimeout = f.Workload.SendTimeout
 	for i, s := range f.Timeline {
 		cfg.Timeline = append(cfg.Timeline, checker.PlannedStep{Step: i + 1, Action: s.Action, Target: s.Target.String(), Offset: s.At})
 	}

@@ -4,6 +4,7 @@ package scenario
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -66,12 +67,41 @@ func (p *parser) expect(f *File, m map[string]field) {
 	}
 	// failures last: whether an entry makes sense depends on the rest.
 	if fe, ok := em["failures"]; ok {
-		x.Failures = p.failures(fe.val, x)
+		if v := resolve(fe.val); v.Kind == yaml.MappingNode {
+			x.FailuresOn = p.failuresOn(v, x, f.Profiles)
+		} else {
+			x.Failures = p.failures("expect.failures", v, x)
+		}
 	}
 }
 
-func (p *parser) failures(v *yaml.Node, x Expect) []checker.Check {
-	const fp = "expect.failures"
+// failuresOn reads the per-profile form of failures, a mapping from each
+// profile that is expected to fail to its list, so that one scenario can
+// show a finding on a stock profile and its fix on a tuned one side by
+// side.
+func (p *parser) failuresOn(v *yaml.Node, x Expect, profiles []string) map[string][]checker.Check {
+	out := map[string][]checker.Check{}
+	for i := 0; i+1 < len(v.Content); i += 2 {
+		k, val := resolve(v.Content[i]), v.Content[i+1]
+		fp := "expect.failures." + k.Value
+		name, ok := p.word(fp, k)
+		switch {
+		case !ok:
+			continue
+		case !slices.Contains(profiles, name):
+			p.at(k, fp, "%q is not one of the scenario's profiles (%s)", name, strings.Join(profiles, ", "))
+			continue
+		}
+		if _, dup := out[name]; dup {
+			p.at(k, fp, "%s is listed twice", name)
+			continue
+		}
+		out[name] = p.failures(fp, val, x)
+	}
+	return out
+}
+
+func (p *parser) failures(fp string, v *yaml.Node, x Expect) []checker.Check {
 	if isNull(v) {
 		return nil
 	}
@@ -79,7 +109,7 @@ func (p *parser) failures(v *yaml.Node, x Expect) []checker.Check {
 		if v.Kind == yaml.ScalarNode && v.ShortTag() == "!!str" {
 			p.at(v, fp, "must be a list, got %s (write [%s])", describe(v), v.Value)
 		} else {
-			p.at(v, fp, "must be a list of check names, got %s", describe(v))
+			p.at(v, fp, "must be a list of check names, or a mapping from profile to such a list, got %s", describe(v))
 		}
 		return nil
 	}

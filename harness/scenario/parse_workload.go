@@ -29,6 +29,8 @@ func (p *parser) workload(f *File, m map[string]field) {
 			p.integer(fp, fe.val, 0, 100000, &w.ConsumerRate)
 		case "drain-quiet":
 			p.duration(fp, fe.val, false, &w.DrainQuiet)
+		case "send-timeout":
+			p.duration(fp, fe.val, false, &w.SendTimeout)
 		}
 	}
 }

@@ -67,6 +67,11 @@ type Workload struct {
 	// DrainQuiet ends the final drain once the queue has stayed empty
 	// this long (default 5s).
 	DrainQuiet time.Duration
+	// SendTimeout is how long the producer waits for a receipt before it
+	// gives the connection up and reconnects (default 10s). A longer one
+	// keeps a blocked client on its broker, as a JMS client with
+	// ActiveMQ's default sendTimeout of 0 stays.
+	SendTimeout time.Duration
 }
 
 // Step is one timeline entry: an action on a target at an offset from the
@@ -143,6 +148,10 @@ type Expect struct {
 	// Failures lists the checks expected to fail: known findings and
 	// negative controls.
 	Failures []checker.Check
+	// FailuresOn, when the file gives failures per profile, lists the
+	// checks expected to fail on each profile; a profile it leaves out
+	// is expected to pass. It replaces Failures.
+	FailuresOn map[string][]checker.Check
 	// Findings is free-text evidence for the known findings.
 	Findings string
 }
@@ -170,6 +179,7 @@ func defaultWorkload() Workload {
 		MessageSize: DefaultMessageSize,
 		Persistent:  true,
 		DrainQuiet:  DefaultDrainQuiet,
+		SendTimeout: checker.DefaultSendTimeout,
 	}
 }
 
@@ -289,4 +299,12 @@ func ioMessage(err error) string {
 		return pe.Op + ": " + pe.Err.Error()
 	}
 	return err.Error()
+}
+
+// FailuresFor lists the checks expected to fail on profile.
+func (x Expect) FailuresFor(profile string) []checker.Check {
+	if x.FailuresOn != nil {
+		return x.FailuresOn[profile]
+	}
+	return x.Failures
 }

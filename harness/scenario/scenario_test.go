@@ -30,6 +30,7 @@ workload:
   consumer-delay: 2s
   consumer-rate: 50
   drain-quiet: 3s
+  send-timeout: 20s
 timeline:
   - at: 10s
     action: kill
@@ -65,11 +66,11 @@ expect:
 		Profiles: []string{"shared-kahadb", "jdbc"},
 		Seed:     7,
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
-			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second},
+			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second, SendTimeout: 20 * time.Second},
 		Timeline: []Step{
-			{Line: 16, At: 10 * time.Second, Action: "kill", Target: fault.MustTarget("master")},
-			{Line: 19, At: 20 * time.Second, Action: "restart", Target: fault.MustTarget("previous")},
-			{Line: 22, At: 25 * time.Second, Action: "partition", Target: fault.MustTarget("node:2"), Duration: 5 * time.Second},
+			{Line: 17, At: 10 * time.Second, Action: "kill", Target: fault.MustTarget("master")},
+			{Line: 20, At: 20 * time.Second, Action: "restart", Target: fault.MustTarget("previous")},
+			{Line: 23, At: 25 * time.Second, Action: "partition", Target: fault.MustTarget("node:2"), Duration: 5 * time.Second},
 		},
 		Expect: Expect{SingleMaster: true, MinAcks: 50, SplitBrainAcks: false, QuorumBlocking: true,
 			QuorumResume: 10 * time.Second, MaxFailover: 20 * time.Second, MaxUnavailable: 15 * time.Second,
@@ -87,7 +88,7 @@ func TestDefaultsApply(t *testing.T) {
 	want := &File{
 		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Tier: TierDefault, Profiles: []string{"zookeeper"},
 		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
-			Persistent: true, DrainQuiet: 5 * time.Second},
+			Persistent: true, DrainQuiet: 5 * time.Second, SendTimeout: 10 * time.Second},
 		Expect: Expect{SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
 			QuorumResume: 30 * time.Second, MaxFailover: 30 * time.Second, MaxUnavailable: 0,
 			RejoinWithin: 30 * time.Second, RejoinFollowerWithin: 30 * time.Second},
@@ -126,6 +127,7 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"out of range", "", head + "workload:\n  in-flight: 0\n", 5, "workload.in-flight", "0 is out of range (1..1024)"},
 		{"not a boolean", "", head + "workload:\n  persistent: yes\n", 5, "workload.persistent", `"yes" is not a boolean`},
 		{"zero duration", "", head + "workload:\n  duration: 0s\n", 5, "workload.duration", "must be greater than 0"},
+		{"zero send timeout", "", head + "workload:\n  send-timeout: 0s\n", 5, "workload.send-timeout", "must be greater than 0"},
 		{"bad duration", "", step("  - at: 10\n    action: kill\n    target: master\n"), 5, "timeline[0].at", `"10" is not a duration (use e.g. 10s)`},
 		{"bad action", "", step("  - at: 1s\n    action: kil\n    target: master\n"), 6, "timeline[0].action", `unknown action "kil" (did you mean "kill"?)`},
 		{"bad target", "", step("  - at: 1s\n    action: kill\n    target: mastr\n"), 7, "timeline[0].target", `unknown target "mastr" (did you mean "master"?)`},
@@ -138,6 +140,9 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"resume without pause", "", step("  - {at: 1s, action: kill, target: master}\n  - {at: 2s, action: resume, target: previous}\n"), 6, "timeline[1].action", "resume must follow a pause"},
 		{"resume after a timed pause ended", "", step("  - {at: 1s, action: pause, target: master, duration: 2s}\n  - {at: 5s, action: resume, target: previous}\n"), 6, "timeline[1].action", "pause on line 5 has already resumed itself"},
 		{"failures with typo", "", head + "expect:\n  failures: [no-los]\n", 5, "expect.failures[0]", `unknown check "no-los" (did you mean "no-loss"?)`},
+		{"failures on a profile the file does not list", "", head + "expect:\n  failures:\n    jdbc-stock: [single-master]\n", 6, "expect.failures.jdbc-stock", `"jdbc-stock" is not one of the scenario's profiles (jdbc)`},
+		{"failures on a profile with a typo", "", head + "expect:\n  failures:\n    jdbc: [no-los]\n", 6, "expect.failures.jdbc[0]", `unknown check "no-los"`},
+		{"failures on a profile as a string", "", head + "expect:\n  failures:\n    jdbc: single-master\n", 6, "expect.failures.jdbc", "must be a list"},
 		{"no-loss cannot be disabled", "", head + "expect:\n  no-loss: false\n  failures: [no-loss]\n", 5, "expect.no-loss", "no-loss cannot be disabled"},
 		{"bridge with kill", "", step("  - {at: 1s, action: kill, target: bridge}\n"), 5, "timeline[0].target", "bridge is a link shape that only partition takes, not kill"},
 		{"failure of the evidence guard", "", head + "expect:\n  failures: [complete-evidence]\n", 5, "expect.failures[0]", "missing evidence makes a run unknown"},
@@ -284,4 +289,18 @@ func parseErrors(t *testing.T, path, src string) []Error {
 	require.ErrorAs(t, err, &errs, "want *Errors, got %v", err)
 	require.Nil(t, f, "want a nil File, got %v", f)
 	return errs.List
+}
+
+// A finding and its fix share one scenario: the checks expected to fail
+// are listed per profile, and a profile left out is expected to pass.
+func TestFailuresPerProfile(t *testing.T) {
+	src := "name: t\ndescription: d\nprofiles: [jdbc, jdbc-fenced]\nexpect:\n  failures:\n    jdbc: [single-master, split-brain-acks]\n"
+	f, err := Parse("t.yaml", []byte(src))
+	require.NoError(t, err)
+	assert.Equal(t, []checker.Check{"single-master", "split-brain-acks"}, f.Expect.FailuresFor("jdbc"))
+	assert.Empty(t, f.Expect.FailuresFor("jdbc-fenced"), "a profile the mapping leaves out is expected to pass")
+
+	back, err := Parse("t.yaml", f.YAML())
+	require.NoError(t, err)
+	assert.Equal(t, f.Expect.FailuresOn, back.Expect.FailuresOn, "the mapping survives a round trip through YAML")
 }

@@ -31,6 +31,7 @@ type (
 		ConsumerDelay string `yaml:"consumer-delay"`
 		ConsumerRate  int    `yaml:"consumer-rate"`
 		DrainQuiet    string `yaml:"drain-quiet"`
+		SendTimeout   string `yaml:"send-timeout"`
 	}
 	yamlStep struct {
 		At       string `yaml:"at"`
@@ -40,18 +41,19 @@ type (
 		Duration string `yaml:"duration,omitempty"`
 	}
 	yamlExpect struct {
-		SingleMaster     bool     `yaml:"single-master"`
-		SplitBrainAcks   bool     `yaml:"split-brain-acks"`
-		QuorumBlocking   bool     `yaml:"quorum-blocking"`
-		QuorumResume     string   `yaml:"quorum-resume"`
-		MaxFailover      string   `yaml:"max-failover"`
-		MaxUnavailable   string   `yaml:"max-unavailable"`
-		RejoinAsSlave    string   `yaml:"rejoin-as-slave"`
-		RejoinAsFollower string   `yaml:"rejoin-as-follower"`
-		Duplicates       string   `yaml:"duplicates"`
-		MinAcks          int      `yaml:"min-acks,omitempty"`
-		Failures         []string `yaml:"failures,flow,omitempty"`
-		Findings         string   `yaml:"findings,omitempty"`
+		SingleMaster     bool   `yaml:"single-master"`
+		SplitBrainAcks   bool   `yaml:"split-brain-acks"`
+		QuorumBlocking   bool   `yaml:"quorum-blocking"`
+		QuorumResume     string `yaml:"quorum-resume"`
+		MaxFailover      string `yaml:"max-failover"`
+		MaxUnavailable   string `yaml:"max-unavailable"`
+		RejoinAsSlave    string `yaml:"rejoin-as-slave"`
+		RejoinAsFollower string `yaml:"rejoin-as-follower"`
+		Duplicates       string `yaml:"duplicates"`
+		MinAcks          int    `yaml:"min-acks,omitempty"`
+		// Failures is a list, or a mapping from profile to a list.
+		Failures any    `yaml:"failures,flow,omitempty"`
+		Findings string `yaml:"findings,omitempty"`
 	}
 )
 
@@ -69,15 +71,25 @@ func (f *File) YAML() []byte {
 		Workload: yamlWorkload{
 			Duration: dur(w.Duration), Rate: w.Rate, InFlight: w.InFlight, MessageSize: w.MessageSize,
 			Persistent: w.Persistent, ConsumerDelay: dur(w.ConsumerDelay), ConsumerRate: w.ConsumerRate,
-			DrainQuiet: dur(w.DrainQuiet),
+			DrainQuiet: dur(w.DrainQuiet), SendTimeout: dur(w.SendTimeout),
 		},
 		Expect: yamlExpect{
 			SingleMaster: x.SingleMaster, MinAcks: x.MinAcks, SplitBrainAcks: x.SplitBrainAcks,
 			QuorumBlocking: x.QuorumBlocking, QuorumResume: dur(x.QuorumResume),
 			MaxFailover: dur(x.MaxFailover), MaxUnavailable: dur(x.MaxUnavailable),
 			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
-			Duplicates: "report", Failures: fault.Names(x.Failures), Findings: x.Findings,
+			Duplicates: "report", Findings: x.Findings,
 		},
+	}
+	switch {
+	case x.FailuresOn != nil:
+		on := map[string][]string{}
+		for p, cs := range x.FailuresOn {
+			on[p] = fault.Names(cs)
+		}
+		doc.Expect.Failures = on
+	case len(x.Failures) > 0:
+		doc.Expect.Failures = fault.Names(x.Failures)
 	}
 	if x.FailOnDuplicates {
 		doc.Expect.Duplicates = "fail"
