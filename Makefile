@@ -1,5 +1,5 @@
 # amqha: two commands on a fresh machine.
-#   make chaos   builds the image and runs the replicated profile's scenarios (every tier), with a summary table and an HTML report
+#   make chaos   builds the image and runs the replicated profiles' scenarios (every tier), with a summary table and an HTML report
 #   make test    builds the image and passes the test suite (unit tests + `go test ./scenarios/...` as typed)
 SHELL := /bin/bash
 export PATH := /usr/local/go/bin:$(PATH)
@@ -10,8 +10,9 @@ BIN       := $(CURDIR)/.bin
 GOTESTSUM := $(BIN)/gotestsum
 GOTESTSUM_VERSION := v1.12.3
 SCENARIOS ?= scenarios/
-# make chaos runs the catalogue's scenarios for this profile; CHAOS_PROFILE= runs every profile.
-CHAOS_PROFILE ?= replicated
+# make chaos runs the catalogue's scenarios for these profiles (comma-separated): the seed's
+# topology on the fenced lease and on ActiveMQ's stock one, side by side; CHAOS_PROFILE= runs every profile.
+CHAOS_PROFILE ?= replicated,replicated-stock
 # make stability runs every default-tier scenario this many times and prints the verdict matrix.
 REPEAT ?= 5
 

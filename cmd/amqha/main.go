@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/amqha/amqha/harness/cluster"
@@ -66,7 +67,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	out := fs.String("out", "reports", "folder for the run's reports")
 	profile := fs.String("profile", "", "run every scenario on this profile instead of the files' own")
-	on := fs.String("on", "", "run only the scenarios that list this profile, only on it")
+	on := fs.String("on", "", "run only the scenarios that list this profile (or any of a comma-separated list), only on it")
 	repeat := fs.Int("repeat", 1, "run every scenario this many times and print the stability matrix")
 	tier := fs.String("tier", string(scenario.TierExtended), "run the scenarios of this tier and the quicker ones: smoke, default, extended")
 	if err := fs.Parse(args); err != nil {
@@ -98,7 +99,7 @@ func runPlan(files []string, o planOptions, stdout, stderr io.Writer) int {
 		return runner.ExitBadInput
 	}
 	if o.on != "" {
-		plan = runner.Only(plan, o.on)
+		plan = runner.Only(plan, strings.Split(o.on, ",")...)
 		if len(plan) == 0 {
 			fmt.Fprintf(stderr, "amqha: no scenario lists profile %q\n", o.on)
 			return runner.ExitBadInput

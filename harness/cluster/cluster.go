@@ -2,6 +2,8 @@ package cluster
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -76,14 +78,23 @@ func WithJavaOpts(s string) Option { return func(o *options) { o.javaOpts = s } 
 // WithProgress receives one line per bring-up step.
 func WithProgress(f func(string)) Option { return func(o *options) { o.progress = f } }
 
-// WithRunID names the run (default: a timestamp).
+// NewRunID names a run by its start time, plus a random suffix: two
+// harnesses started in the same second on one machine would otherwise
+// name their containers alike, and the second would fail to create them.
+func NewRunID() string {
+	var b [2]byte
+	_, _ = rand.Read(b[:]) // crypto/rand does not fail on Linux
+	return time.Now().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
+}
+
+// WithRunID names the run (default: NewRunID).
 func WithRunID(id string) Option { return func(o *options) { o.runID = id } }
 
 // Run starts a cluster. It returns the cluster even on error, so that the
 // caller can register Terminate before looking at the error.
 func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
 	o := options{profile: "shared-kahadb", brokers: 3, javaOpts: "-Xms64m -Xmx256m",
-		startTimeout: 120 * time.Second, progress: func(string) {}, runID: time.Now().Format("20060102-150405")}
+		startTimeout: 120 * time.Second, progress: func(string) {}, runID: NewRunID()}
 	for _, opt := range opts {
 		opt(&o)
 	}

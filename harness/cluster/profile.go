@@ -66,8 +66,8 @@ var Profiles = map[string]Profile{
 		broker:       renderKahaDB,
 		sharedStore:  true,
 	},
-	"jdbc":        jdbcProfile("jdbc", &jdbcStock),
-	"jdbc-fenced": jdbcProfile("jdbc-fenced", &jdbcFenced),
+	"jdbc":       jdbcProfile("jdbc", &jdbcFenced),
+	"jdbc-stock": jdbcProfile("jdbc-stock", &jdbcStock),
 	"zookeeper": {
 		Name:          "zookeeper",
 		Kinds:         []Kind{KindZK},
@@ -76,8 +76,8 @@ var Profiles = map[string]Profile{
 		noBrokers:     true,
 		services:      func(ctx context.Context, c *Cluster) error { return c.startEnsemble(ctx, 3, true) },
 	},
-	"replicated":        replicatedProfile("replicated", &replicatedStock),
-	"replicated-fenced": replicatedProfile("replicated-fenced", &replicatedFenced),
+	"replicated":       replicatedProfile("replicated", &replicatedFenced),
+	"replicated-stock": replicatedProfile("replicated-stock", &replicatedStock),
 	"leveldb": {
 		Name:          "leveldb",
 		Kinds:         []Kind{KindBroker, KindZK},
@@ -110,13 +110,13 @@ const (
 	jdbcKeepAlive = 2 * time.Second
 )
 
-// jdbcStock is the jdbc profile's lease, on its one database: the
+// jdbcStock is the jdbc-stock profile's lease, on its one database: the
 // lease shares the message pool, and a failed renewal only stops the
 // transports (the lease IO handler), as ActiveMQ's examples configure it.
 var jdbcStock = Lease{Duration: jdbcLease, KeepAlive: jdbcKeepAlive, Hosts: 1,
 	ConnectTimeout: time.Second, SocketTimeout: 5 * time.Second}
 
-// replicatedStock is the replicated profile's lease: the URL lists
+// replicatedStock is the replicated-stock profile's lease: the URL lists
 // the three Patroni members, and a socketTimeout of 30 s lets a commit
 // wait out a synchronous standby's return.
 var replicatedStock = Lease{Duration: jdbcLease, KeepAlive: jdbcKeepAlive, Hosts: 3,
@@ -165,9 +165,9 @@ func renderReplicatedWith(l Lease) func(c *Cluster, name string) ([]byte, error)
 	}
 }
 
-// jdbcProfile is 3 brokers on one PostgreSQL with lease l. The fenced
-// variant exists beside the stock one so that the split brain the stock
-// lease allows can be shown beside its fix.
+// jdbcProfile is 3 brokers on one PostgreSQL with lease l. The stock
+// variant exists beside the fenced default so that the split brain the
+// stock lease allows can be shown beside its fix.
 func jdbcProfile(name string, l *Lease) Profile {
 	return Profile{
 		Name:         name,

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
@@ -106,11 +107,11 @@ func Preflight(ctx context.Context, plan []Planned) error {
 	return errors.Join(errs...)
 }
 
-// Only keeps the planned runs on profile.
-func Only(plan []Planned, profile string) []Planned {
+// Only keeps the planned runs on any of profiles.
+func Only(plan []Planned, profiles ...string) []Planned {
 	var out []Planned
 	for _, p := range plan {
-		if p.Profile == profile {
+		if slices.Contains(profiles, p.Profile) {
 			out = append(out, p)
 		}
 	}

@@ -129,6 +129,7 @@ func TestOnlyAndProfiles(t *testing.T) {
 	assert.Equal(t, []string{"a@jdbc", "b@jdbc"}, plannedPairs(Only(plan, "jdbc")))
 	assert.Empty(t, Only(plan, "zookeeper"))
 	assert.Empty(t, Only(nil, "jdbc"))
+	assert.Equal(t, []string{"a@jdbc", "b@jdbc"}, plannedPairs(Only(plan, "jdbc-stock", "jdbc")), "any profile of a list")
 
 	f := plan[0].File
 	assert.Equal(t, []string{"shared-kahadb", "jdbc"}, Profiles(f, ""))

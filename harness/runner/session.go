@@ -58,7 +58,7 @@ func NewSession(parent context.Context, root string, out io.Writer) (*Session, i
 	if err := cluster.Sweep(ctx); err != nil {
 		fmt.Fprintln(out, "amqha: sweeping leftovers:", err)
 	}
-	id := time.Now().Format("20060102-150405")
+	id := cluster.NewRunID()
 	s.RunDir = filepath.Join(root, id)
 	s.pool = NewPool(s.Image, id)
 	if err := os.MkdirAll(s.RunDir, 0o755); err != nil {
