@@ -51,7 +51,7 @@ const baselineSteady = time.Second
 func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	errs := []error{c.unstarveAll(ctx)}
+	errs := []error{c.LiftQuotas(ctx)}
 	for _, n := range c.Nodes() {
 		if state, _ := n.snapshot(); state == history.Paused {
 			errs = append(errs, n.Resume(ctx))

@@ -85,9 +85,12 @@ func (n *Node) setQuota(ctx context.Context, period, quota int64) error {
 	return err
 }
 
-// unstarveAll lifts every quota a scenario may have left, on running and
-// down nodes alike: a down node would come back as starved as it went.
-func (c *Cluster) unstarveAll(ctx context.Context) error {
+// LiftQuotas lifts every CPU quota a scenario may have left, on running
+// and down nodes alike: a down node would come back as starved as it
+// went. Restore does it first; the restore between scenarios calls it
+// before the heal too, whose rule changes a starved node's fault agent
+// would take seconds to apply.
+func (c *Cluster) LiftQuotas(ctx context.Context) error {
 	var errs []error
 	for _, n := range c.Nodes() {
 		if n.Starved() {
