@@ -61,6 +61,7 @@ type Node struct {
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
 	mlog      masterLog // the broker's master window as its log tells it
+	quota     bool      // a CPU quota may be in place (see Starve)
 }
 
 // nodeSpec is how to start one node's container.

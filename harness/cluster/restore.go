@@ -40,7 +40,9 @@ func (c *Cluster) say(msg string) {
 const baselineSteady = time.Second
 
 // Restore brings a cluster that a scenario left faulted back to its
-// healthy baseline: it thaws paused nodes, starts every node that is down,
+// healthy baseline: it lifts every CPU quota a starve left (on down nodes
+// too, which would keep it when started), thaws paused nodes, starts every
+// node that is down,
 // and waits until one master and slaves, one ZooKeeper leader and
 // followers, and a database primary (with a synchronous standby under
 // Patroni) hold for baselineSteady. Partitions are the nemesis's to heal,
@@ -49,7 +51,7 @@ const baselineSteady = time.Second
 func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var errs []error
+	errs := []error{c.LiftQuotas(ctx)}
 	for _, n := range c.Nodes() {
 		if state, _ := n.snapshot(); state == history.Paused {
 			errs = append(errs, n.Resume(ctx))

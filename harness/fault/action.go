@@ -22,6 +22,8 @@ const (
 	Heal      Action = "heal"
 	Delay     Action = "delay"
 	Loss      Action = "loss"
+	Starve    Action = "starve"
+	Unstarve  Action = "unstarve"
 )
 
 // Spec is what the harness knows about one action.
@@ -48,6 +50,13 @@ type Spec struct {
 	// Scoped actions take from: a kind of peer to cut the target from,
 	// leaving its other links alone.
 	Scoped bool
+	// Sized actions take cpus: the share of one CPU the target is left.
+	Sized bool
+	// Outlasting faults survive a restart of their node: a CPU quota is
+	// part of the container's configuration, so a killed and started
+	// node comes back as starved as it went down, and only the fault's
+	// own undo ends it.
+	Outlasting bool
 }
 
 var specs = []Spec{
@@ -61,7 +70,13 @@ var specs = []Spec{
 	{Action: Heal, Doc: "remove every partition, delay and loss in effect", Targetless: true, Network: true},
 	{Action: Delay, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
 	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
+	{Action: Starve, Doc: "leave the target cpus of one CPU (a CFS quota on its container): it runs, slowly", Disruptive: true, Undo: Unstarve, Sized: true, Outlasting: true},
+	{Action: Unstarve, Doc: "lift a starved target's CPU quota"},
 }
+
+// MinCPUs is the least share of one CPU a starve can leave: the kernel
+// takes no CFS quota under 1 ms, and the longest period is 1 s.
+const MinCPUs = 0.001
 
 // Specs returns every action, in the order the docs list them.
 func Specs() []Spec { return slices.Clone(specs) }
@@ -99,12 +114,14 @@ func (a Action) Undo() Action { s, _ := Lookup(a); return s.Undo }
 func (a Action) SelfHealing() bool { return a.Undo() != "" }
 
 // Undoes reports whether a ends a fault of action open: a resume thaws a
-// pause, a heal removes partitions, delays and losses, and a start or
-// restart ends whatever held the node (a restarted container also loses
-// its rules with its network namespace).
+// pause, a heal removes partitions, delays and losses, an unstarve lifts a
+// CPU quota, and a start or restart ends whatever else held the node (a
+// restarted container loses its rules with its network namespace, but
+// keeps its quota).
 func (a Action) Undoes(open Action) bool {
 	if a.Rejoining() {
-		return true
+		s, _ := Lookup(open)
+		return !s.Outlasting
 	}
 	return a != "" && open.Undo() == a
 }

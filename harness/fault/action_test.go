@@ -24,6 +24,8 @@ func TestDisruptiveAndRejoining(t *testing.T) {
 		{"loss", Action("loss").Disruptive(), Action("loss").Rejoining(), true, false},
 		{"start", Action("start").Disruptive(), Action("start").Rejoining(), false, true},
 		{"restart", Action("restart").Disruptive(), Action("restart").Rejoining(), false, true},
+		{"starve", Action("starve").Disruptive(), Action("starve").Rejoining(), true, false},
+		{"unstarve", Action("unstarve").Disruptive(), Action("unstarve").Rejoining(), false, false},
 		{"resume", Action("resume").Disruptive(), Action("resume").Rejoining(), false, false},
 		{"heal", Action("heal").Disruptive(), Action("heal").Rejoining(), false, false},
 		{"unknown", Action("explode").Disruptive(), Action("explode").Rejoining(), false, false},
@@ -33,5 +35,25 @@ func TestDisruptiveAndRejoining(t *testing.T) {
 		assert.Equal(t, c.wantDisrupt, c.disruptive, "Disruptive(%s)", c.action)
 		assert.Equal(t, c.wantRejoin, c.rejoining, "Rejoining(%s)", c.action)
 		assert.False(t, c.disruptive && c.rejoining, "%s is both disruptive and rejoining", c.action)
+	}
+}
+
+// A CPU quota is container configuration: a restart of a starved node
+// does not end its starvation, only unstarve does, and unstarve ends
+// nothing else.
+func TestOnlyUnstarveEndsAStarve(t *testing.T) {
+	assert.True(t, Unstarve.Undoes(Starve))
+	assert.False(t, Restart.Undoes(Starve), "a restarted container keeps its quota")
+	assert.False(t, Start.Undoes(Starve), "a started container keeps its quota")
+	assert.False(t, Heal.Undoes(Starve))
+	assert.False(t, Resume.Undoes(Starve))
+	assert.False(t, Unstarve.Undoes(Pause))
+	assert.False(t, Unstarve.Undoes(Partition))
+	assert.True(t, Restart.Undoes(Pause), "a restart still ends a freeze")
+	s, _ := Lookup(Starve)
+	assert.True(t, s.Sized)
+	assert.False(t, s.Network, "a starve acts on the process, not its links")
+	for _, o := range Specs() {
+		assert.Equal(t, o.Action == Starve, o.Sized, "only starve takes cpus, not %s", o.Action)
 	}
 }

@@ -34,31 +34,40 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.Heal:      func(c *cluster.Cluster) Fault { return heal{c} },
 	fault.Delay:     func(*cluster.Cluster) Fault { return netem{[]string{"delay", "300ms", "100ms"}} },
 	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
+	fault.Starve:    func(*cluster.Cluster) Fault { return starve{} },
+	fault.Unstarve:  func(*cluster.Cluster) Fault { return unstarve{} },
 }
 
-// fault returns the family that implements action on target; a cut
-// scoped with from reaches only peers of that kind.
-func (n *Nemesis) fault(action fault.Action, target fault.Target, from fault.NodeKind) (Fault, error) {
-	if action == fault.Partition && target.Kind == fault.Bridge {
+// fault returns the family that implements step's action on its target;
+// a cut scoped with from reaches only peers of that kind, and a starve
+// leaves its cpus.
+func (n *Nemesis) fault(step scenario.Step) (Fault, error) {
+	if step.Action == fault.Partition && step.Target.Kind == fault.Bridge {
 		return bridge{n.c}, nil
 	}
-	mk, ok := families[action]
+	mk, ok := families[step.Action]
 	if !ok {
-		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", step.Action)
 	}
-	f := mk(n.c)
-	if p, ok := f.(partition); ok && from != "" {
-		p.from = from
-		f = p
+	switch f := mk(n.c).(type) {
+	case partition:
+		if step.From != "" {
+			f.from = step.From
+		}
+		return f, nil
+	case starve:
+		f.cpus = step.CPUs
+		return f, nil
+	default:
+		return f, nil
 	}
-	return f, nil
 }
 
 // Supported fails for an action this build cannot inject here, so a
 // scenario that needs it is refused before any container starts, never
 // skipped.
 func Supported(action fault.Action) error {
-	if _, err := (&Nemesis{}).fault(action, fault.Target{}, ""); err != nil {
+	if _, err := (&Nemesis{}).fault(scenario.Step{Action: action}); err != nil {
 		return err
 	}
 	if action == fault.Delay && !netemAvailable() {
@@ -106,16 +115,20 @@ const masterWait = 60 * time.Second
 // Apply runs one step. A step with a duration heals itself after it, in
 // the background; Wait waits for those.
 func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
-	f, err := n.fault(step.Action, step.Target, step.From)
+	f, err := n.fault(step)
 	if err != nil {
 		return err
+	}
+	var detail string
+	if step.CPUs > 0 {
+		detail = cpusDetail(step.CPUs)
 	}
 	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
 	ev, done, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-		Action: step.Action, Target: step.Target.String(), From: step.From, Nodes: names(brokers)}, brokers)
+		Action: step.Action, Target: step.Target.String(), From: step.From, Nodes: names(brokers), Detail: detail}, brokers)
 	n.settle(ev, done, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
@@ -129,7 +142,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hf, _ := n.fault(heal, fault.Target{}, "")
+			hf, _ := n.fault(scenario.Step{Action: heal})
 			hev, done, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)

@@ -94,6 +94,9 @@ func (p *Pool) Acquire(ctx context.Context, profile string, rec *history.Recorde
 }
 
 func restore(ctx context.Context, c *cluster.Cluster) error {
+	if err := c.LiftQuotas(ctx); err != nil {
+		return fmt.Errorf("lift CPU quotas: %w", err)
+	}
 	if err := nemesis.Heal(ctx, c); err != nil {
 		return fmt.Errorf("heal: %w", err)
 	}

@@ -1,11 +1,12 @@
 package scenario
 
 // This file holds the parser's scalar decoding helpers (str, word,
-// integer, boolean, duration) and the yaml.Node helpers shared by every
+// integer, number, boolean, duration) and the yaml.Node helpers shared by every
 // section.
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -76,6 +77,24 @@ func (p *parser) boolean(path string, v *yaml.Node, dst *bool) bool {
 		p.at(v, path, "%q is not a boolean (use true or false)", v.Value)
 		return false
 	}
+	return true
+}
+
+// number accepts a plain number, whole or not: 0.05, 1, 1.5.
+func (p *parser) number(path string, v *yaml.Node, dst *float64) bool {
+	if p.noValue(path, v) {
+		return false
+	}
+	if tag := v.ShortTag(); v.Kind != yaml.ScalarNode || (tag != "!!float" && tag != "!!int") {
+		p.at(v, path, "must be a number such as 0.05, got %s", describe(v))
+		return false
+	}
+	var f float64
+	if err := v.Decode(&f); err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		p.at(v, path, "%q is not a number (use e.g. 0.05)", v.Value)
+		return false
+	}
+	*dst = f
 	return true
 }
 

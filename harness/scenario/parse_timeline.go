@@ -5,6 +5,7 @@ package scenario
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -24,10 +25,20 @@ func selfHealingList() string {
 	return strings.Join(out, ", ")
 }
 
-// pending is a pause that a later resume may undo.
+// pending is a pause or starve that a later resume or unstarve may undo.
 type pending struct {
 	line int
-	end  time.Duration // -1: until resumed
+	end  time.Duration // -1: until undone
+}
+
+// undoing is, for each undo that takes a target, the fault it ends and
+// the words its messages use.
+var undoing = map[fault.Action]struct {
+	opens        fault.Action
+	verb, itself string
+}{
+	fault.Resume:   {fault.Pause, "pauses", "resumed itself"},
+	fault.Unstarve: {fault.Starve, "starves", "lifted its quota itself"},
 }
 
 func (p *parser) timeline(f *File, m map[string]field) {
@@ -43,7 +54,7 @@ func (p *parser) timeline(f *File, m map[string]field) {
 		latest     time.Duration // the latest valid at so far
 		latestLine int           // its step's line; 0 before the first
 		hadTarget  bool
-		pauses     []pending
+		open       = map[fault.Action][]pending{} // by the undo that ends them
 	)
 	for i, item := range e.val.Content {
 		item = resolve(item)
@@ -122,19 +133,24 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			}
 		}
 
-		switch {
-		case !actionOK:
-		case st.Action == ActionPause:
+		if fe, ok := sm["cpus"]; ok {
+			p.cpus(path, fe, actionOK, spec, &st)
+		} else if actionOK && spec.Sized {
+			p.at(item, path+".cpus", "is required for %s (the share of one CPU left to the target, e.g. cpus: 0.05)", st.Action)
+		}
+
+		if u, ok := undoing[spec.Undo]; actionOK && ok && u.opens == st.Action {
 			end := time.Duration(-1)
 			if st.Duration > 0 {
 				end = st.At + st.Duration
 			}
-			pauses = append(pauses, pending{st.Line, end})
-		case st.Action == ActionResume:
-			found, expired := false, 0 // expired: a timed pause over by now
-			for j, pp := range pauses {
+			open[spec.Undo] = append(open[spec.Undo], pending{st.Line, end})
+		}
+		if u, ok := undoing[st.Action]; actionOK && ok {
+			found, expired := false, 0 // expired: a timed fault over by now
+			for j, pp := range open[st.Action] {
 				if pp.end < 0 || !atOK || pp.end > st.At {
-					pauses = append(pauses[:j], pauses[j+1:]...)
+					open[st.Action] = append(open[st.Action][:j], open[st.Action][j+1:]...)
 					found = true
 					break
 				}
@@ -143,9 +159,10 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			switch {
 			case found:
 			case expired > 0:
-				p.at(sm["action"].val, path+".action", "resume must follow a pause still in effect, but the pause on line %d has already resumed itself after its duration", expired)
+				p.at(sm["action"].val, path+".action", "%s must follow a %s still in effect, but the %s on line %d has already %s after its duration",
+					st.Action, u.opens, u.opens, expired, u.itself)
 			default:
-				p.at(sm["action"].val, path+".action", "resume must follow a pause, but no earlier step pauses anything")
+				p.at(sm["action"].val, path+".action", "%s must follow a %s, but no earlier step %s anything", st.Action, u.opens, u.verb)
 			}
 		}
 		f.Timeline = append(f.Timeline, st)
@@ -170,3 +187,31 @@ func (p *parser) from(path string, fe field, actionOK bool, spec fault.Spec, st 
 		st.From = fault.NodeKind(s)
 	}
 }
+
+// cpus reads a starve's share of one CPU. A share of the host's whole
+// capacity or more would starve nothing: the quota could never bind.
+func (p *parser) cpus(path string, fe field, actionOK bool, spec fault.Spec, st *Step) {
+	cp := path + ".cpus"
+	if actionOK && !spec.Sized {
+		p.at(fe.key, cp, "%s takes no cpus: only starve leaves its target a share of a CPU", st.Action)
+		return
+	}
+	var v float64
+	if !p.number(cp, fe.val, &v) {
+		return
+	}
+	switch host := hostCPUs(); {
+	case v <= 0:
+		p.at(fe.val, cp, "%s must be greater than 0 (a share of one CPU, e.g. 0.05)", fe.val.Value)
+	case v < fault.MinCPUs:
+		p.at(fe.val, cp, "%s is below %g, the least share of a CPU the kernel's quota can leave", fe.val.Value, fault.MinCPUs)
+	case v >= float64(host):
+		p.at(fe.val, cp, "%s is not below this host's %d CPUs, so the quota would never bind", fe.val.Value, host)
+	default:
+		st.CPUs = v
+	}
+}
+
+// hostCPUs is the CPU count of the machine the containers run on: the
+// engine is local, so this process's own count.
+var hostCPUs = runtime.NumCPU

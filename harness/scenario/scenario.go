@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -89,12 +90,15 @@ type Step struct {
 	// that kind (broker, zk or db); empty means every other node.
 	From fault.NodeKind
 	// Duration, if non-zero, heals the fault automatically after it; only
-	// pause, partition, delay and loss take one.
+	// pause, partition, delay, loss and starve take one.
 	Duration time.Duration
+	// CPUs is, on a starve, the share of one CPU the target is left
+	// (0.05: 5 ms of CPU time in every 100 ms); 0 on every other action.
+	CPUs float64
 }
 
-// String describes the step, e.g. "10s kill master" or
-// "20s partition minority for 5s".
+// String describes the step, e.g. "10s kill master",
+// "20s partition minority for 5s" or "10s starve master to 0.05 cpus for 15s".
 func (s Step) String() string {
 	out := s.At.String() + " " + string(s.Action)
 	if !s.Target.IsZero() {
@@ -102,6 +106,9 @@ func (s Step) String() string {
 	}
 	if s.From != "" {
 		out += " from " + string(s.From)
+	}
+	if s.CPUs > 0 {
+		out += " to " + strconv.FormatFloat(s.CPUs, 'g', -1, 64) + " cpus"
 	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()

@@ -30,6 +30,8 @@ const (
 	ActionHeal      = fault.Heal
 	ActionDelay     = fault.Delay
 	ActionLoss      = fault.Loss
+	ActionStarve    = fault.Starve
+	ActionUnstarve  = fault.Unstarve
 
 	TargetMaster     = fault.Master
 	TargetSlave      = fault.Slave
