@@ -55,7 +55,7 @@ func masterEvidenceOf(events []history.Event, base time.Time) masterEvidence {
 			lm.lines, ag.describe(base))
 		return ev
 	}
-	ev.windows, ev.fromLog = lm.master(), true
+	ev.windows, ev.fromLog = lm.served(), true
 	for _, w := range ag.silent {
 		if w.To.Sub(w.From) > silentLimit {
 			ev.unsure = fmt.Sprintf("the role probe never saw %s as master during its %s log window %s–%s, so the two sources disagree",
@@ -78,7 +78,7 @@ func (a agreement) describe(base time.Time) string {
 		parts = append(parts, "the probe saw a master the logs do not show: "+listWindows(a.missed, base))
 	}
 	if len(a.refused) > 0 {
-		parts = append(parts, "the probe found a broker refusing clients inside its log window: "+listWindows(a.refused, base))
+		parts = append(parts, "the probe found a broker refusing clients inside its log window, so those stretches are cut from it: "+listWindows(a.refused, base))
 	}
 	if n := a.strays - samplesOf(a.missed); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d master samples just outside a log window", n))

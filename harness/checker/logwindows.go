@@ -54,6 +54,10 @@ type logWindow struct {
 	// refused counts the longest run of probe samples inside the window
 	// that found the node refusing clients (slave, starting or down).
 	refused int
+	// cuts are the stretches of runs of two or more such samples: a
+	// broker whose log still says master but whose connectors are stopped
+	// (the IO handler's doing) or whose process is down answers no client.
+	cuts []refusal
 }
 
 // frozenSpan is a stretch in which a broker's log window stood open while
@@ -270,9 +274,12 @@ type agreement struct {
 }
 
 // trusted reports whether the log windows can stand for the probe's: the
-// log may be finer, but it must not miss a master the probe saw, nor claim
-// one the probe found refusing clients.
-func (a agreement) trusted() bool { return len(a.missed) == 0 && len(a.refused) == 0 }
+// log may be finer, but it must not miss a master the probe saw. Where it
+// claims one the probe found refusing clients, the refusal is cut out of
+// the window (see served) rather than the log thrown away: the probe's
+// windows would lose every stretch in which a master acknowledged without
+// answering the probe in time, a starved one's.
+func (a agreement) trusted() bool { return len(a.missed) == 0 }
 
 // crossCheck holds the role samples against the log windows, counting
 // each window's master samples in its Samples.
@@ -299,6 +306,9 @@ func crossCheck(lm *logMaster, samples []history.Event) agreement {
 		from, to      time.Time
 		refusedIn     int // window of the current refusing run, -1 if none
 		refusedLength int
+		// prev is the node's sample before this one; refusedFrom the one
+		// before the refusing run, where the cut conservatively begins.
+		prev, refusedFrom time.Time
 	}
 	runs := map[string]*run{}
 	closeRun := func(node string, r *run) {
@@ -307,15 +317,26 @@ func crossCheck(lm *logMaster, samples []history.Event) agreement {
 		}
 		r.outside = 0
 	}
+	// endRefusal closes the refusing run at to, the first sample that no
+	// longer refused, cutting it from its window if it was long enough.
+	endRefusal := func(r *run, to time.Time) {
+		if r.refusedIn >= 0 && r.refusedLength >= 2 {
+			lw := &lm.windows[r.refusedIn]
+			lw.cuts = append(lw.cuts, refusal{from: r.refusedFrom, to: to})
+		}
+		r.refusedIn, r.refusedLength = -1, 0
+	}
 	for _, e := range samples {
 		r, ok := runs[e.Node]
 		if !ok {
 			r = &run{refusedIn: -1}
 			runs[e.Node] = r
 		}
+		prev := r.prev
+		r.prev = e.Time
 		w := find(e.Node, e.Time)
 		if e.Role == history.Master {
-			r.refusedIn, r.refusedLength = -1, 0
+			endRefusal(r, e.Time)
 			if w >= 0 {
 				lm.windows[w].Samples++
 				continue
@@ -330,21 +351,28 @@ func crossCheck(lm *logMaster, samples []history.Event) agreement {
 		}
 		closeRun(e.Node, r)
 		if e.Role != history.Slave && e.Role != history.Starting && e.Role != history.Down {
-			r.refusedIn, r.refusedLength = -1, 0
+			endRefusal(r, e.Time)
 			continue
 		}
 		if w < 0 || !deepInside(lm.windows[w], e.Time) {
-			r.refusedIn, r.refusedLength = -1, 0
+			endRefusal(r, e.Time)
 			continue
 		}
 		if r.refusedIn != w {
-			r.refusedIn, r.refusedLength = w, 0
+			endRefusal(r, e.Time)
+			r.refusedIn, r.refusedFrom = w, prev
+			if prev.IsZero() {
+				r.refusedFrom = e.Time
+			}
 		}
 		r.refusedLength++
 		lm.windows[w].refused = max(lm.windows[w].refused, r.refusedLength)
 	}
 	for node, r := range runs {
 		closeRun(node, r)
+		if r.refusedIn >= 0 {
+			endRefusal(r, lm.windows[r.refusedIn].To)
+		}
 	}
 	slices.SortFunc(ag.missed, func(a, b MasterWindow) int { return a.From.Compare(b.From) })
 	for _, w := range lm.windows {

@@ -284,7 +284,7 @@ func TestLogWindows_AMasterTheLogMissedFallsBackToTheProbe(t *testing.T) {
 	require.Len(t, overlaps, 1)
 }
 
-func TestLogWindows_ALogWindowTheProbeRefutesFallsBackToTheProbe(t *testing.T) {
+func TestLogWindows_WhatTheProbeFoundRefusingIsCutFromTheLogWindow(t *testing.T) {
 	var s story
 	s.runStart(0)
 	s.masterFrom("broker1", 0) // its end line never came
@@ -299,7 +299,47 @@ func TestLogWindows_ALogWindowTheProbeRefutesFallsBackToTheProbe(t *testing.T) {
 
 	require.Equal(t, Pass, c.Status, c.Detail)
 	assert.Nil(t, overlaps)
-	assert.Contains(t, c.Detail, "refusing clients inside its log window: broker1 0s–10s")
+	assert.Contains(t, c.Detail, "windows from the brokers' logs")
+	assert.Contains(t, c.Detail, "broker1 0s–4.9s", "cut where the probe last saw it answer")
+	assert.Contains(t, c.Detail, "so those stretches are cut from it: broker1 0s–10s")
+}
+
+// A starved master answers the probe too slowly to count as master, but it
+// is no slave either: its log window stands, and overlaps the new master's
+// even though the new master's own window has a stretch of stopped
+// transports in it that the probe found refusing.
+func TestLogWindows_AStarvedMasterKeepsItsWindow(t *testing.T) {
+	var s story
+	s.runStart(0)
+	s.masterFrom("broker1", 0)
+	s.masterUntil("broker1", 9)
+	s.masterFrom("broker2", 5)
+	s.grid(0, 12, 0.1, map[string]func(float64) history.Role{
+		"broker1": func(sec float64) history.Role {
+			switch {
+			case sec < 3:
+				return history.Master
+			case sec < 9:
+				return history.Unresponsive
+			}
+			return history.Slave
+		},
+		"broker2": func(sec float64) history.Role {
+			if sec >= 5 && (sec < 6 || sec >= 7.5) {
+				return history.Master
+			}
+			return history.Slave // its IO handler stopped the transports 6-7.5 s
+		},
+	})
+	s.runEnd(12)
+
+	c, overlaps := SingleMasterCheck(s.run.Events)
+
+	require.Equal(t, Fail, c.Status, c.Detail)
+	assert.Contains(t, c.Detail, "windows from the brokers' logs")
+	require.Len(t, overlaps, 2, "5-5.9 s and 7.5-9 s; not the stopped transports")
+	assert.Equal(t, at(5), overlaps[0].From)
+	assert.Equal(t, at(9), overlaps[1].To)
 }
 
 func TestLogWindows_StrayAndSilentSamplesAreReported(t *testing.T) {
