@@ -22,6 +22,8 @@ const (
 	Heal      Action = "heal"
 	Delay     Action = "delay"
 	Loss      Action = "loss"
+	ClockSkew Action = "clock-skew"
+	ClockSync Action = "clock-sync"
 )
 
 // Spec is what the harness knows about one action.
@@ -48,6 +50,13 @@ type Spec struct {
 	// Scoped actions take from: a kind of peer to cut the target from,
 	// leaving its other links alone.
 	Scoped bool
+	// Offset actions take an offset: a signed duration by which the
+	// target's wall clock runs ahead (positive) or behind (negative).
+	Offset bool
+	// Kinds, when set, are the only kinds of node the action can act on:
+	// a broker's clock is skewed inside its JVM, under libfaketime, which
+	// only the broker's entry point preloads.
+	Kinds []NodeKind
 }
 
 var specs = []Spec{
@@ -61,6 +70,12 @@ var specs = []Spec{
 	{Action: Heal, Doc: "remove every partition, delay and loss in effect", Targetless: true, Network: true},
 	{Action: Delay, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
 	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
+	// A skewed clock takes no service away (the broker keeps serving), so
+	// failover and availability are not measured from it; what it breaks
+	// is the lease, which single-master and split-brain-acks judge.
+	{Action: ClockSkew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
+		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}},
+	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}},
 }
 
 // Specs returns every action, in the order the docs list them.
@@ -98,6 +113,11 @@ func (a Action) Undo() Action { s, _ := Lookup(a); return s.Undo }
 // SelfHealing reports whether a step of action a takes a duration.
 func (a Action) SelfHealing() bool { return a.Undo() != "" }
 
+// Lasting reports whether a fault of action a stays in effect until its
+// undo: every disruptive action, and a clock skew, which is no outage but
+// holds the node until its clock is synced.
+func (a Action) Lasting() bool { return a.Disruptive() || a.SelfHealing() }
+
 // Undoes reports whether a ends a fault of action open: a resume thaws a
 // pause, a heal removes partitions, delays and losses, and a start or
 // restart ends whatever held the node (a restarted container also loses
@@ -120,6 +140,10 @@ func (s Spec) Allows(k TargetKind) bool {
 	}
 	return true
 }
+
+// Reaches reports whether the action can act on nodes of kind k; an
+// action without Kinds acts on every kind.
+func (s Spec) Reaches(k NodeKind) bool { return len(s.Kinds) == 0 || slices.Contains(s.Kinds, k) }
 
 // Names returns the names of xs as strings, for messages and docs.
 func Names[T ~string](xs []T) []string {

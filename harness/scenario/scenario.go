@@ -84,8 +84,11 @@ type Step struct {
 	// that kind (broker, zk or db); empty means every other node.
 	From fault.NodeKind
 	// Duration, if non-zero, heals the fault automatically after it; only
-	// pause, partition, delay and loss take one.
+	// pause, partition, delay, loss and clock-skew take one.
 	Duration time.Duration
+	// Offset is how far a clock-skew step moves the target's wall clock:
+	// ahead when positive, behind when negative; zero for other actions.
+	Offset time.Duration
 }
 
 // String describes the step, e.g. "10s kill master" or
@@ -98,10 +101,21 @@ func (s Step) String() string {
 	if s.From != "" {
 		out += " from " + string(s.From)
 	}
+	if s.Offset != 0 {
+		out += " by " + signed(s.Offset)
+	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()
 	}
 	return out
+}
+
+// signed writes an offset with its sign, as a skewed clock is described.
+func signed(d time.Duration) string {
+	if d > 0 {
+		return "+" + d.String()
+	}
+	return d.String()
 }
 
 // Expect is what the checks of a run should conclude.
