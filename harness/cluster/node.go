@@ -61,6 +61,7 @@ type Node struct {
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
 	mlog      masterLog // the broker's master window as its log tells it
+	clock     clock     // the broker's wall clock offset (clock.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -153,6 +154,7 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
 	n.mlog.reset()
+	n.clock.set(0) // the entry point wrote +0
 	return n.followLogs(since)
 }
 

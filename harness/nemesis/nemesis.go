@@ -34,21 +34,30 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.Heal:      func(c *cluster.Cluster) Fault { return heal{c} },
 	fault.Delay:     func(*cluster.Cluster) Fault { return netem{[]string{"delay", "300ms", "100ms"}} },
 	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
+	fault.ClockSkew: func(*cluster.Cluster) Fault { return skew{} },
+	fault.ClockSync: func(*cluster.Cluster) Fault { return skew{} },
 }
 
-// fault returns the family that implements action on target; a cut
-// scoped with from reaches only peers of that kind.
-func (n *Nemesis) fault(action fault.Action, target fault.Target, from fault.NodeKind) (Fault, error) {
-	if action == fault.Partition && target.Kind == fault.Bridge {
+// fault returns the family that implements the step's action on its
+// target; a cut scoped with from reaches only peers of that kind, and a
+// skew moves the clock by the step's offset (0 for clock-sync).
+func (n *Nemesis) fault(step scenario.Step) (Fault, error) {
+	if step.Action == fault.Partition && step.Target.Kind == fault.Bridge {
 		return bridge{n.c}, nil
 	}
-	mk, ok := families[action]
+	mk, ok := families[step.Action]
 	if !ok {
-		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", action)
+		return nil, fmt.Errorf("action %q is not implemented by this build of the nemesis", step.Action)
 	}
 	f := mk(n.c)
-	if p, ok := f.(partition); ok && from != "" {
-		p.from = from
+	switch p := f.(type) {
+	case partition:
+		if step.From != "" {
+			p.from = step.From
+			f = p
+		}
+	case skew:
+		p.offset = step.Offset
 		f = p
 	}
 	return f, nil
@@ -58,7 +67,7 @@ func (n *Nemesis) fault(action fault.Action, target fault.Target, from fault.Nod
 // scenario that needs it is refused before any container starts, never
 // skipped.
 func Supported(action fault.Action) error {
-	if _, err := (&Nemesis{}).fault(action, fault.Target{}, ""); err != nil {
+	if _, err := (&Nemesis{}).fault(scenario.Step{Action: action}); err != nil {
 		return err
 	}
 	if action == fault.Delay && !netemAvailable() {
@@ -72,6 +81,9 @@ func Supported(action fault.Action) error {
 func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := Supported(action); err != nil {
 		return err
+	}
+	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && p.BrokerImage != "" {
+		return fmt.Errorf("%s: profile %s runs brokers of its own image, whose entry point does not preload libfaketime", action, p.Name)
 	}
 	need, ok := target.Needs()
 	if !ok {
@@ -106,7 +118,7 @@ const masterWait = 60 * time.Second
 // Apply runs one step. A step with a duration heals itself after it, in
 // the background; Wait waits for those.
 func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error {
-	f, err := n.fault(step.Action, step.Target, step.From)
+	f, err := n.fault(step)
 	if err != nil {
 		return err
 	}
@@ -115,7 +127,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
 	}
 	ev, done, err := n.inject(ctx, f, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart, Step: idx,
-		Action: step.Action, Target: step.Target.String(), From: step.From, Nodes: names(brokers)}, brokers)
+		Action: step.Action, Target: step.Target.String(), From: step.From, Nodes: names(brokers), Detail: offsetDetail(step)}, brokers)
 	n.settle(ev, done, err)
 	if err != nil {
 		return fmt.Errorf("step %d (%s): %w", idx, step, err)
@@ -129,7 +141,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 				return
 			case <-time.After(step.Duration):
 			}
-			hf, _ := n.fault(heal, fault.Target{}, "")
+			hf, _ := n.fault(scenario.Step{Action: heal})
 			hev, done, err := n.inject(ctx, hf, history.Event{Type: history.FaultEvent, Phase: history.PhaseStart,
 				Step: idx, Action: heal, Target: "previous", Nodes: names(brokers),
 				Detail: "automatic, after " + step.Duration.String()}, brokers)
@@ -160,6 +172,12 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 		ev.Detail += "; "
 	}
 	ev.Detail += "injected in " + took.String()
+	if s, ok := f.(skew); ok && err == nil {
+		// The clock is read back after the write landed; the fault is
+		// stamped at the write's return, not after the read.
+		ev.Time = done
+		ev.Detail += "; " + s.measured(ctx, brokers)
+	}
 	if !l.first.IsZero() {
 		ev.Time, done = l.first, l.last
 		ev.Detail += fmt.Sprintf("; %s within %s", landed(ev.Action), l.spread().Round(time.Millisecond))
@@ -182,7 +200,7 @@ func landed(action fault.Action) string {
 	return "cuts landed"
 }
 
-// settle records what a step left behind: disruptive faults stay open until
+// settle records what a step left behind: lasting faults stay open until
 // healed; healing ones close the faults they undo and end at done, when
 // their effect was complete (a heal's last rule gone).
 func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
@@ -192,7 +210,7 @@ func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 		n.rec.Event(endOf(ev, time.Now(), err))
 		return
 	}
-	if ev.Action.Disruptive() {
+	if ev.Action.Lasting() {
 		n.open.add(ev)
 		return
 	}
