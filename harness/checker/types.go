@@ -294,6 +294,10 @@ type LeaseBudget struct {
 	// ConnectTimeoutMS and SocketTimeoutMS then are, with a loginTimeout
 	// in NoticeMS), and the broker stops on the first failed renewal.
 	Fenced bool `json:"fenced,omitempty"`
+	// MaxDiffFromDBTimeMS is the locker's maxAllowableDiffFromDBTime: above
+	// 0, a broker whose clock is off the database's by more stamps the
+	// lease in the database's time (read once, when the locker starts).
+	MaxDiffFromDBTimeMS int64 `json:"max_diff_from_db_time_ms,omitempty"`
 }
 
 // Gap is one piece of evidence the completeness guard found missing.

@@ -31,6 +31,12 @@ type Lease struct {
 	Fenced       bool
 	LockTimeout  time.Duration
 	LoginTimeout time.Duration
+	// MaxDiffFromDBTime, when above 0, makes the locker read the
+	// database's clock and, if its own is further off than this, stamp
+	// the lease by the database's (maxAllowableDiffFromDBTime). ActiveMQ
+	// 5.17 reads it once per locker, on its first connection, so it
+	// corrects a skew the broker starts with, not one that begins later.
+	MaxDiffFromDBTime time.Duration
 }
 
 // LockURLParams is the pgjdbc query string of the fenced lease's own
@@ -60,6 +66,7 @@ func (l Lease) Budget() checker.LeaseBudget {
 		LeaseMS: l.Duration.Milliseconds(), KeepAliveMS: l.KeepAlive.Milliseconds(),
 		Hosts: l.Hosts, ConnectTimeoutMS: l.ConnectTimeout.Milliseconds(), SocketTimeoutMS: l.SocketTimeout.Milliseconds(),
 		NoticeMS: notice.Milliseconds(), WorstLagMS: (l.KeepAlive + notice).Milliseconds(),
+		MaxDiffFromDBTimeMS: l.MaxDiffFromDBTime.Milliseconds(),
 	}
 	if lag := l.KeepAlive + notice; lag >= l.Duration {
 		b.Unsafe = true
@@ -88,6 +95,7 @@ func (l Lease) fencedBudget() checker.LeaseBudget {
 		LeaseMS: l.Duration.Milliseconds(), KeepAliveMS: l.KeepAlive.Milliseconds(),
 		Hosts: l.Hosts, ConnectTimeoutMS: l.LockTimeout.Milliseconds(), SocketTimeoutMS: l.LockTimeout.Milliseconds(),
 		NoticeMS: notice.Milliseconds(), WorstLagMS: lag.Milliseconds(), Fenced: true,
+		MaxDiffFromDBTimeMS: l.MaxDiffFromDBTime.Milliseconds(),
 	}
 	if lag >= l.Duration {
 		b.Unsafe = true

@@ -57,3 +57,20 @@ func TestTheFencedDefaultsFitTheLease(t *testing.T) {
 		assert.True(t, l.Budget().Unsafe, "the stock leases can lapse before the master notices")
 	}
 }
+
+// Only the fenced leases correct the broker's clock by the database's;
+// the stock ones keep ActiveMQ's default (0: the broker's own clock).
+func TestOnlyTheFencedLeasesCorrectTheBrokerClock(t *testing.T) {
+	for _, l := range []Lease{jdbcFenced, replicatedFenced} {
+		assert.Equal(t, int64(1_000), l.Budget().MaxDiffFromDBTimeMS)
+	}
+	for _, l := range []Lease{jdbcStock, replicatedStock} {
+		assert.Zero(t, l.Budget().MaxDiffFromDBTimeMS)
+	}
+	xml, err := renderJDBCWith(jdbcStock)(nil, "broker1")
+	require.NoError(t, err)
+	assert.NotContains(t, string(xml), "maxAllowableDiffFromDBTime")
+	xml, err = renderJDBCWith(jdbcFenced)(nil, "broker1")
+	require.NoError(t, err)
+	assert.Contains(t, string(xml), `maxAllowableDiffFromDBTime="1000"`)
+}

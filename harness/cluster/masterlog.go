@@ -56,10 +56,22 @@ const maxStampSkew = 10 * time.Minute
 // dockerd's read, which lag in bursts and under load. log4j has
 // millisecond resolution, truncated, so its stamp is at most 1 ms early;
 // Docker's nanoseconds are finer but measure the wrong moment.
-func lineTime(docker time.Time, line string) time.Time {
+//
+// A broker whose clock the harness skewed (clock.go) stamps its lines off
+// by the offset the JVM had read then, which lags the file by up to a
+// second: of the stamps corrected by each offset it was given, the latest
+// not after Docker's is the true one, since log4j always stamps first.
+func lineTime(docker time.Time, line string, now time.Duration, used []time.Duration) time.Time {
 	if len(line) >= len(log4jStamp) {
 		if t, err := time.ParseInLocation(log4jStamp, line[:len(log4jStamp)], time.UTC); err == nil {
-			if docker.IsZero() || absDuration(docker.Sub(t)) < maxStampSkew {
+			switch {
+			case docker.IsZero():
+				return t.Add(-now)
+			case len(used) > 0:
+				if c, ok := unskewed(docker, t, used); ok {
+					return c
+				}
+			case absDuration(docker.Sub(t)) < maxStampSkew:
 				return t
 			}
 		}
@@ -68,6 +80,27 @@ func lineTime(docker time.Time, line string) time.Time {
 		return time.Now()
 	}
 	return docker
+}
+
+// stampLead is how far a corrected log4j stamp may lie after Docker's:
+// log4j truncates to the millisecond, so a true stamp is never later.
+const stampLead = 2 * time.Millisecond
+
+// unskewed picks, among the log4j stamp t corrected by no offset and by
+// each of used, the latest that is not after Docker's stamp and within
+// maxStampSkew of it.
+func unskewed(docker, t time.Time, used []time.Duration) (time.Time, bool) {
+	var best time.Time
+	for _, o := range append([]time.Duration{0}, used...) {
+		c := t.Add(-o)
+		if c.After(docker.Add(stampLead)) || docker.Sub(c) >= maxStampSkew {
+			continue
+		}
+		if best.IsZero() || c.After(best) {
+			best = c
+		}
+	}
+	return best, !best.IsZero()
 }
 
 func absDuration(d time.Duration) time.Duration {
@@ -135,7 +168,8 @@ func (n *Node) masterLogLine(docker time.Time, line string) {
 	if phase == "" {
 		return
 	}
-	ev := history.Event{Time: lineTime(docker, line), Type: history.LogEvent, Phase: phase, Node: n.Name, Detail: line}
+	now, used := n.clock.get()
+	ev := history.Event{Time: lineTime(docker, line, now, used), Type: history.LogEvent, Phase: phase, Node: n.Name, Detail: line}
 	m := &n.mlog
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -49,20 +49,20 @@ func TestSplitStamp(t *testing.T) {
 
 func TestLineTime_PrefersTheBrokersOwnStamp(t *testing.T) {
 	docker, line := splitStamp(brokerLines[2].stream)
-	assert.Equal(t, time.Date(2026, 12, 2, 0, 52, 25, 159_000_000, time.UTC), lineTime(docker, line))
+	assert.Equal(t, time.Date(2026, 12, 2, 0, 52, 25, 159_000_000, time.UTC), lineTime(docker, line, 0, nil))
 
 	// A line without a log4j stamp keeps Docker's.
 	docker, line = splitStamp(brokerLines[len(brokerLines)-1].stream)
-	assert.Equal(t, docker, lineTime(docker, line))
+	assert.Equal(t, docker, lineTime(docker, line, 0, nil))
 
 	// A broker logging in another zone is off by hours: Docker's stands.
 	docker = time.Date(2026, 12, 2, 1, 52, 25, 160_000_000, time.UTC)
-	assert.Equal(t, docker, lineTime(docker, "2026-12-02 02:52:25,159 | INFO  | Connector stomp stopped | x | y"))
+	assert.Equal(t, docker, lineTime(docker, "2026-12-02 02:52:25,159 | INFO  | Connector stomp stopped | x | y", 0, nil))
 
 	// A line stamped just before a freeze and read after it keeps log4j's.
 	docker = time.Date(2026, 12, 2, 0, 52, 40, 0, time.UTC)
 	assert.Equal(t, time.Date(2026, 12, 2, 0, 52, 25, 159_000_000, time.UTC),
-		lineTime(docker, "2026-12-02 00:52:25,159 | INFO  | Connector stomp stopped | x | y"))
+		lineTime(docker, "2026-12-02 00:52:25,159 | INFO  | Connector stomp stopped | x | y", 0, nil))
 }
 
 func TestMasterLogLine_RecordsIntoTheAttachedRecorderAndCarriesOver(t *testing.T) {

@@ -62,6 +62,7 @@ type Node struct {
 	logDone   chan struct{}
 	mlog      masterLog // the broker's master window as its log tells it
 	quota     bool      // a CPU quota may be in place (see Starve)
+	clock     clock     // the broker's wall clock offset (clock.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -154,6 +155,7 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
 	n.mlog.reset()
+	n.clock.set(0) // the entry point wrote +0
 	return n.followLogs(since)
 }
 

@@ -126,10 +126,13 @@ var replicatedStock = Lease{Duration: jdbcLease, KeepAlive: jdbcKeepAlive, Hosts
 // is bounded (1 s per statement, 2 s per connection set-up across the
 // hosts), renewed every second, and the broker stopped on the first
 // failed renewal. A failed renewal is then noticed within 4 s of the last
-// good one, inside the 5 s lease.
+// good one, inside the 5 s lease. Its broker also corrects its clock by
+// the database's when they differ by more than a second, so that a broker
+// started with a skewed clock stamps the lease in the database's time.
 func fenced(stock Lease) Lease {
 	l := stock
 	l.Fenced, l.KeepAlive, l.LockTimeout, l.LoginTimeout = true, time.Second, time.Second, 2*time.Second
+	l.MaxDiffFromDBTime = time.Second
 	return l
 }
 
@@ -143,7 +146,7 @@ func renderJDBCWith(l Lease) func(c *Cluster, name string) ([]byte, error) {
 	return func(c *Cluster, name string) ([]byte, error) {
 		return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBHost": "db",
 			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds(),
-			"Timeouts": l.URLParams(), "LockTimeouts": l.LockURLParams(), "Fenced": l.Fenced,
+			"MaxDiffMillis": l.MaxDiffFromDBTime.Milliseconds(), "Timeouts": l.URLParams(), "LockTimeouts": l.LockURLParams(), "Fenced": l.Fenced,
 			"LeaseIOHandler": true})
 	}
 }
@@ -161,7 +164,8 @@ func renderReplicatedWith(l Lease) func(c *Cluster, name string) ([]byte, error)
 		tail := "&hostRecheckSeconds=2&tcpKeepAlive=true"
 		return render("replicated.xml.tmpl", map[string]any{"BrokerName": name, "JDBCURL": base + l.URLParams() + tail,
 			"LockURL": base + l.LockURLParams() + tail + "&ApplicationName=" + name + "-lease", "Fenced": l.Fenced,
-			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds()})
+			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds(),
+			"MaxDiffMillis": l.MaxDiffFromDBTime.Milliseconds()})
 	}
 }
 

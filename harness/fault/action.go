@@ -24,6 +24,8 @@ const (
 	Loss      Action = "loss"
 	Starve    Action = "starve"
 	Unstarve  Action = "unstarve"
+	ClockSkew Action = "clock-skew"
+	ClockSync Action = "clock-sync"
 )
 
 // Spec is what the harness knows about one action.
@@ -57,6 +59,13 @@ type Spec struct {
 	// node comes back as starved as it went down, and only the fault's
 	// own undo ends it.
 	Outlasting bool
+	// Offset actions take an offset: a signed duration by which the
+	// target's wall clock runs ahead (positive) or behind (negative).
+	Offset bool
+	// Kinds, when set, are the only kinds of node the action can act on:
+	// a broker's clock is skewed inside its JVM, under libfaketime, which
+	// only the broker's entry point preloads.
+	Kinds []NodeKind
 }
 
 var specs = []Spec{
@@ -72,6 +81,12 @@ var specs = []Spec{
 	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
 	{Action: Starve, Doc: "leave the target cpus of one CPU (a CFS quota on its container): it runs, slowly", Disruptive: true, Undo: Unstarve, Sized: true, Outlasting: true},
 	{Action: Unstarve, Doc: "lift a starved target's CPU quota"},
+	// A skewed clock takes no service away (the broker keeps serving), so
+	// failover and availability are not measured from it; what it breaks
+	// is the lease, which single-master and split-brain-acks judge.
+	{Action: ClockSkew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
+		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}},
+	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}},
 }
 
 // MinCPUs is the least share of one CPU a starve can leave: the kernel
@@ -113,6 +128,11 @@ func (a Action) Undo() Action { s, _ := Lookup(a); return s.Undo }
 // SelfHealing reports whether a step of action a takes a duration.
 func (a Action) SelfHealing() bool { return a.Undo() != "" }
 
+// Lasting reports whether a fault of action a stays in effect until its
+// undo: every disruptive action, and a clock skew, which is no outage but
+// holds the node until its clock is synced.
+func (a Action) Lasting() bool { return a.Disruptive() || a.SelfHealing() }
+
 // Undoes reports whether a ends a fault of action open: a resume thaws a
 // pause, a heal removes partitions, delays and losses, an unstarve lifts a
 // CPU quota, and a start or restart ends whatever else held the node (a
@@ -137,6 +157,10 @@ func (s Spec) Allows(k TargetKind) bool {
 	}
 	return true
 }
+
+// Reaches reports whether the action can act on nodes of kind k; an
+// action without Kinds acts on every kind.
+func (s Spec) Reaches(k NodeKind) bool { return len(s.Kinds) == 0 || slices.Contains(s.Kinds, k) }
 
 // Names returns the names of xs as strings, for messages and docs.
 func Names[T ~string](xs []T) []string {

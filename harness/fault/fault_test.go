@@ -15,8 +15,27 @@ func TestEveryTimedFaultIsUndoneByAnActionThatExists(t *testing.T) {
 		_, ok := Lookup(s.Undo)
 		assert.True(t, ok, "%s is undone by %s, which is not an action", s.Action, s.Undo)
 		assert.True(t, s.Undo.Undoes(s.Action), "%s does not undo %s", s.Undo, s.Action)
-		assert.True(t, s.Disruptive, "%s takes a duration but takes nothing away", s.Action)
+		// A skewed clock is the one timed fault that takes no service away.
+		assert.True(t, s.Disruptive || s.Action == ClockSkew, "%s takes a duration but takes nothing away", s.Action)
+		assert.True(t, s.Action.Lasting(), "%s takes a duration but would not stay open until undone", s.Action)
 	}
+}
+
+func TestOnlyBrokerClocksAreSkewed(t *testing.T) {
+	for _, a := range []Action{ClockSkew, ClockSync} {
+		s, ok := Lookup(a)
+		require.True(t, ok, a)
+		assert.True(t, s.Reaches(Broker), "%s on a broker", a)
+		assert.False(t, s.Reaches(ZooKeeper), "%s on ZooKeeper", a)
+		assert.False(t, s.Reaches(Database), "%s on a database", a)
+		assert.False(t, a.Disruptive(), "%s is no outage", a)
+	}
+	assert.True(t, ClockSync.Undoes(ClockSkew))
+	assert.True(t, Restart.Undoes(ClockSkew), "a restarted broker's entry point writes +0")
+	assert.False(t, Heal.Undoes(ClockSkew), "heal is for the network faults")
+	kill, _ := Lookup(Kill)
+	assert.True(t, kill.Reaches(Database), "an action without Kinds reaches every kind")
+	assert.False(t, ClockSync.Lasting(), "a sync ends at once")
 }
 
 func TestABridgeIsOnlyACut(t *testing.T) {

@@ -36,11 +36,14 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
 	fault.Starve:    func(*cluster.Cluster) Fault { return starve{} },
 	fault.Unstarve:  func(*cluster.Cluster) Fault { return unstarve{} },
+	fault.ClockSkew: func(*cluster.Cluster) Fault { return skew{} },
+	fault.ClockSync: func(*cluster.Cluster) Fault { return skew{} },
 }
 
-// fault returns the family that implements step's action on its target;
-// a cut scoped with from reaches only peers of that kind, and a starve
-// leaves its cpus.
+// fault returns the family that implements the step's action on its
+// target: a cut scoped with from reaches only peers of that kind, a
+// starve leaves its cpus, and a skew moves the clock by the step's offset
+// (0 for clock-sync).
 func (n *Nemesis) fault(step scenario.Step) (Fault, error) {
 	if step.Action == fault.Partition && step.Target.Kind == fault.Bridge {
 		return bridge{n.c}, nil
@@ -57,6 +60,9 @@ func (n *Nemesis) fault(step scenario.Step) (Fault, error) {
 		return f, nil
 	case starve:
 		f.cpus = step.CPUs
+		return f, nil
+	case skew:
+		f.offset = step.Offset
 		return f, nil
 	default:
 		return f, nil
@@ -81,6 +87,9 @@ func Supported(action fault.Action) error {
 func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := Supported(action); err != nil {
 		return err
+	}
+	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && p.BrokerImage != "" {
+		return fmt.Errorf("%s: profile %s runs brokers of its own image, whose entry point does not preload libfaketime", action, p.Name)
 	}
 	need, ok := target.Needs()
 	if !ok {
@@ -119,7 +128,7 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 	if err != nil {
 		return err
 	}
-	var detail string
+	detail := offsetDetail(step)
 	if step.CPUs > 0 {
 		detail = cpusDetail(step.CPUs)
 	}
@@ -173,6 +182,12 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 		ev.Detail += "; "
 	}
 	ev.Detail += "injected in " + took.String()
+	if s, ok := f.(skew); ok && err == nil {
+		// The clock is read back after the write landed; the fault is
+		// stamped at the write's return, not after the read.
+		ev.Time = done
+		ev.Detail += "; " + s.measured(ctx, brokers)
+	}
 	if !l.first.IsZero() {
 		ev.Time, done = l.first, l.last
 		ev.Detail += fmt.Sprintf("; %s within %s", landed(ev.Action), l.spread().Round(time.Millisecond))
@@ -195,7 +210,7 @@ func landed(action fault.Action) string {
 	return "cuts landed"
 }
 
-// settle records what a step left behind: disruptive faults stay open until
+// settle records what a step left behind: lasting faults stay open until
 // healed; healing ones close the faults they undo and end at done, when
 // their effect was complete (a heal's last rule gone).
 func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
@@ -205,7 +220,7 @@ func (n *Nemesis) settle(ev history.Event, done time.Time, err error) {
 		n.rec.Event(endOf(ev, time.Now(), err))
 		return
 	}
-	if ev.Action.Disruptive() {
+	if ev.Action.Lasting() {
 		n.open.add(ev)
 		return
 	}

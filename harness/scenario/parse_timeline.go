@@ -55,6 +55,7 @@ func (p *parser) timeline(f *File, m map[string]field) {
 		latestLine int           // its step's line; 0 before the first
 		hadTarget  bool
 		open       = map[fault.Action][]pending{} // by the undo that ends them
+		lastKind   fault.NodeKind                 // the kind the latest target needs, "" if any kind
 	)
 	for i, item := range e.val.Content {
 		item = resolve(item)
@@ -117,8 +118,23 @@ func (p *parser) timeline(f *File, m map[string]field) {
 				p.at(fe.val, path+".target", "previous refers to the target of an earlier step, but no earlier step has one")
 			case actionOK && !spec.Allows(t.Kind):
 				p.at(fe.val, path+".target", "%s is a link shape that only partition takes, not %s", t, st.Action)
+			case actionOK && len(spec.Kinds) > 0:
+				p.reaches(fe.val, path+".target", spec, t, lastKind)
 			}
 			st.Target = t
+			if t.Kind != TargetPrevious {
+				lastKind, _ = t.Needs()
+			}
+		}
+
+		fe, hasOffset := sm["offset"]
+		switch {
+		case hasOffset && actionOK && !spec.Offset:
+			p.at(fe.key, path+".offset", "%s takes no offset: only clock-skew moves a clock", st.Action)
+		case hasOffset:
+			p.offset(path+".offset", fe.val, &st.Offset)
+		case actionOK && spec.Offset:
+			p.at(item, path+".offset", "is required for %s (how far the clock moves, e.g. offset: 30s, or -30s for behind)", st.Action)
 		}
 
 		if fe, ok := sm["from"]; ok {
@@ -166,6 +182,46 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			}
 		}
 		f.Timeline = append(f.Timeline, st)
+	}
+}
+
+// reaches refuses a target of a kind the action cannot act on. The kind
+// of previous is that of the latest step's target; node:N and all may
+// hold any kind, so they are refused too.
+func (p *parser) reaches(v *yaml.Node, path string, spec fault.Spec, t Target, lastKind fault.NodeKind) {
+	k, ok := t.Needs()
+	if t.Kind == TargetPrevious {
+		k, ok = lastKind, lastKind != ""
+	}
+	if ok && spec.Reaches(k) {
+		return
+	}
+	kinds := strings.Join(fault.Names(spec.Kinds), ", ")
+	what := fmt.Sprintf("%s is not a %s target", t, kinds)
+	if ok {
+		what = fmt.Sprintf("%s is a %s node", t, k)
+	}
+	p.at(v, path, "%s acts on %s nodes only (only their entry point runs under libfaketime), and %s: use master, slave, slaves or broker:N",
+		spec.Action, kinds, what)
+}
+
+// offset reads a clock-skew's offset: a signed Go duration in whole
+// seconds, as libfaketime's offset file takes it, and not zero (that is
+// clock-sync).
+func (p *parser) offset(path string, v *yaml.Node, dst *time.Duration) {
+	if p.noValue(path, v) {
+		return
+	}
+	d, err := time.ParseDuration(v.Value)
+	switch {
+	case v.Kind == yaml.ScalarNode && err == nil && d == 0:
+		p.at(v, path, "must not be 0: clock-sync sets a clock back")
+	case v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" || err != nil:
+		p.at(v, path, "%q is not a signed duration (use e.g. 30s or -30s)", v.Value)
+	case d%time.Second != 0:
+		p.at(v, path, "%s is not a whole number of seconds, which libfaketime's offset takes", v.Value)
+	default:
+		*dst = d
 	}
 }
 

@@ -90,11 +90,14 @@ type Step struct {
 	// that kind (broker, zk or db); empty means every other node.
 	From fault.NodeKind
 	// Duration, if non-zero, heals the fault automatically after it; only
-	// pause, partition, delay, loss and starve take one.
+	// pause, partition, delay, loss, starve and clock-skew take one.
 	Duration time.Duration
 	// CPUs is, on a starve, the share of one CPU the target is left
 	// (0.05: 5 ms of CPU time in every 100 ms); 0 on every other action.
 	CPUs float64
+	// Offset is how far a clock-skew step moves the target's wall clock:
+	// ahead when positive, behind when negative; zero for other actions.
+	Offset time.Duration
 }
 
 // String describes the step, e.g. "10s kill master",
@@ -110,10 +113,21 @@ func (s Step) String() string {
 	if s.CPUs > 0 {
 		out += " to " + strconv.FormatFloat(s.CPUs, 'g', -1, 64) + " cpus"
 	}
+	if s.Offset != 0 {
+		out += " by " + signed(s.Offset)
+	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()
 	}
 	return out
+}
+
+// signed writes an offset with its sign, as a skewed clock is described.
+func signed(d time.Duration) string {
+	if d > 0 {
+		return "+" + d.String()
+	}
+	return d.String()
 }
 
 // Expect is what the checks of a run should conclude.
