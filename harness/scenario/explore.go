@@ -75,7 +75,7 @@ func Explore(seed int64, profile string, duration time.Duration, allow Allow) *F
 	}
 	f.Description = fmt.Sprintf("Exploratory run with seed %d on %s: a random but reproducible schedule\n"+
 		"of faults every 8-20 s over %s, some overlapping, drawn from the families\n"+
-		"%s; every fault is undone 5 s before the workload ends.\n"+
+		"%s;\nevery fault is undone 5 s before the workload ends.\n"+
 		"Expectations are the defaults.\n"+
 		"Reproduce with: amqha explore --seed %d --profile %s --duration %s\n",
 		seed, profile, duration, strings.Join(names, ", "), seed, profile, duration)

@@ -42,13 +42,19 @@ func Minimise(f *File, name string, fails func(*File) (bool, error), progress fu
 		}
 		return c
 	}
-	cur, n := build(), 0
+	cur, n, drops := build(), 0, 0
+	// keptAt is the number of drops when a fault was last found needed:
+	// it is tried again only once another fault has gone since.
+	keptAt := make([]int, len(groups))
+	for i := range keptAt {
+		keptAt[i] = -1
+	}
 	for shrunk := true; shrunk; {
 		shrunk = false
 		// From the last fault back: the late ones are more often noise
 		// after the failure already happened.
 		for g := len(groups) - 1; g >= 0; g-- {
-			if dropped[g] {
+			if dropped[g] || keptAt[g] == drops {
 				continue
 			}
 			dropped[g] = true
@@ -64,8 +70,9 @@ func Minimise(f *File, name string, fails func(*File) (bool, error), progress fu
 			}
 			if failed {
 				cur, shrunk = cand, true
+				drops++
 			} else {
-				dropped[g] = false
+				dropped[g], keptAt[g] = false, drops
 			}
 		}
 	}
