@@ -4,12 +4,13 @@
 //	amqha run [--out DIR] [--profile NAME] [--repeat N] [--tier T] FILE|DIR...   exit 0 pass, 1 fail, 2 bad input or no Docker
 //	amqha validate FILE|DIR...                            parse and validate, no Docker
 //	amqha check DIR                                       re-judge a saved run, offline
-//	amqha explore [--seed N] [--profile P] [--duration D]  a random, reproducible fault schedule
+//	amqha explore [--seed N] [--runs N] [--profile P] [--duration D]  random, reproducible mixed-fault schedules; failing ones minimised
 //	amqha sweep [--dry-run]                               remove what dead amqha processes left
 //	amqha report merge [--out DIR] DIR...                 one index.html and junit.xml over several runs
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -32,7 +33,7 @@ const usage = `usage:
   amqha run [--out DIR] [--profile NAME | --on NAME] [--repeat N] [--tier smoke|default|extended] FILE|DIR...
   amqha validate FILE|DIR...
   amqha check DIR
-  amqha explore [--seed N] [--profile NAME] [--duration D] [--out DIR]
+  amqha explore [--seed N] [--runs N] [--profile NAME] [--duration D] [--out DIR] [--minimise=false]
   amqha sweep [--dry-run]   remove containers, networks and volumes left by dead amqha processes
   amqha report merge [--out DIR] DIR...   one index.html and junit.xml over run folders (CI shards)`
 
@@ -207,37 +208,101 @@ func cmdSweep(args []string, stdout, stderr io.Writer) int {
 	return runner.ExitPass
 }
 
+// exploreHelp is what amqha explore -h says before its flags.
+const exploreHelp = `usage: amqha explore [--seed N] [--runs N] [--profile NAME] [--duration D] [--out DIR] [--minimise=false]
+
+Draws a random but reproducible fault schedule from each seed (N, N+1, ...,
+N+runs-1) and runs them one after another on one cluster of the profile.
+A schedule mixes every fault family the profile can run: kill, stop, pause
+and restart; partitions of a node, the master, a slave, the ZooKeeper
+leader, the database, the master's minority or majority side, a bridge, and
+cuts scoped with from; 20% packet loss; CPU starvation; broker clock skew.
+Faults overlap (a partition while a slave is starved), and every one is
+undone 5 s before the workload ends. Each schedule is written to
+DIR/explore-<seed>.yaml, an ordinary scenario file.
+
+A failing seed is minimised: its faults are dropped one at a time (each with
+its undo step), every trial run printed, and a drop kept while every check
+the seed failed still fails. What is left is DIR/explore-<seed>-min.yaml, a
+short reproducer to commit to scenarios/ with its findings. The last lines
+list the failing seeds and their reproducers, or say "no failing seed".
+Exit status: 0 no failing seed, 1 a seed failed or could not run, 2 bad input.
+
+flags:
+`
+
 func cmdExplore(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("explore", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	seed := fs.Int64("seed", 0, "schedule seed (default: from the clock, printed)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), exploreHelp)
+		fs.PrintDefaults()
+	}
+	seed := fs.Int64("seed", 0, "first schedule seed (default: from the clock, printed)")
+	runs := fs.Int("runs", 1, "number of seeds to run: seed, seed+1, ...")
 	profile := fs.String("profile", "shared-kahadb", "profile to explore")
-	duration := fs.Duration("duration", 2*time.Minute, "workload duration")
-	out := fs.String("out", "reports", "folder for the run's reports")
+	duration := fs.Duration("duration", 2*time.Minute, "workload duration of each schedule")
+	out := fs.String("out", "reports", "folder for the schedules, reproducers and reports")
+	minimise := fs.Bool("minimise", true, "minimise each failing seed's schedule")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return runner.ExitPass
+		}
 		return runner.ExitBadInput
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "amqha explore: unexpected argument %q (explore takes flags only)\n", fs.Arg(0))
 		return runner.ExitBadInput
 	}
+	if *runs < 1 {
+		fmt.Fprintf(stderr, "amqha explore: --runs %d: want at least 1\n", *runs)
+		return runner.ExitBadInput
+	}
+	if *duration <= 0 {
+		fmt.Fprintf(stderr, "amqha explore: --duration %s: want more than 0\n", *duration)
+		return runner.ExitBadInput
+	}
 	if *seed == 0 {
 		*seed = time.Now().UnixNano() % 1_000_000_000
 	}
-	targets, err := runner.ExploreTargets(*profile)
-	if err != nil {
+	// Every schedule is written before anything starts: a folder that
+	// cannot take them is bad input, not a failure after a cluster came up.
+	var first *scenario.File
+	for i := range int64(*runs) {
+		f, err := runner.ExploreSchedule(*seed+i, *profile, *duration)
+		if err == nil {
+			_, err = writeSchedule(*out, f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "amqha explore:", err)
+			return runner.ExitBadInput
+		}
+		first = cmp.Or(first, f)
+	}
+	if err := runner.Preflight(context.Background(), []runner.Planned{{File: first, Profile: *profile}}); err != nil {
 		fmt.Fprintln(stderr, "amqha explore:", err)
 		return runner.ExitBadInput
 	}
-	f := scenario.Explore(*seed, *profile, *duration, targets)
-	path, err := writeSchedule(*out, f)
+	fmt.Fprintf(stdout, "seeds %d..%d on %s; reproduce one with: amqha explore --seed N --profile %s --duration %s\n",
+		*seed, *seed+int64(*runs)-1, *profile, *profile, *duration)
+	s, code := runner.NewSession(context.Background(), *out, stdout)
+	if s == nil {
+		return code
+	}
+	o := runner.ExploreOptions{Seed: *seed, Runs: *runs, Profile: *profile, Duration: *duration,
+		Out: *out, TrialDir: s.RunDir, Minimise: *minimise}
+	results, err := runner.Explore(s.Ctx, o, s.ExploreRun(*profile), stdout)
+	code = runner.PrintBatch(io.Discard, results)
 	if err != nil {
 		fmt.Fprintln(stderr, "amqha explore:", err)
-		return runner.ExitBadInput
+		code = max(code, runner.ExitFail)
+		if errors.Is(err, context.Canceled) {
+			code = runner.ExitInterrupted
+		}
 	}
-	fmt.Fprintf(stdout, "seed %d; reproduce with: amqha explore --seed %d --profile %s --duration %s\nschedule: %s\n",
-		*seed, *seed, *profile, *duration, path)
-	return runPlan([]string{path}, planOptions{out: *out, repeat: 1, tier: scenario.TierExtended}, stdout, stderr)
+	code = s.Close(code)
+	runner.PrintBatch(stdout, results)
+	return code
 }
 
 // writeSchedule writes an exploratory scenario into out, where the run's

@@ -150,3 +150,24 @@ func TestExploreRefusesArguments(t *testing.T) {
 	assert.Equal(t, 2, run([]string{"explore", "scenarios/"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), `unexpected argument "scenarios/"`)
 }
+
+// explore -h says what the command does, and bad flags are refused before
+// anything starts.
+func TestExploreHelpAndBadFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 0, run([]string{"explore", "-h"}, &stdout, &stderr))
+	for _, want := range []string{"--runs", "explore-<seed>-min.yaml", "no failing seed", "clock skew", "-minimise"} {
+		assert.Contains(t, stderr.String(), want)
+	}
+	cases := map[string][]string{
+		"--runs 0: want at least 1":       {"--runs", "0"},
+		"--duration 0s: want more than 0": {"--duration", "0s"},
+		`profile "nope" is not supported`: {"--profile", "nope"},
+	}
+	for want, flags := range cases {
+		stdout.Reset()
+		stderr.Reset()
+		assert.Equal(t, 2, run(append([]string{"explore", "--out", t.TempDir()}, flags...), &stdout, &stderr), want)
+		assert.Contains(t, stderr.String(), want)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"time"
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/cluster"
@@ -68,23 +69,14 @@ func PrintSummary(w io.Writer, res checker.Result, dir string) {
 	}
 }
 
-// ExploreTargets lists the targets a random schedule may hit on profile.
-func ExploreTargets(profile string) ([]string, error) {
+// ExploreSchedule draws the exploratory schedule of seed on profile (see
+// scenario.Explore), from the faults Validate accepts on it.
+func ExploreSchedule(seed int64, profile string, duration time.Duration) (*scenario.File, error) {
 	p, err := cluster.LookupProfile(profile)
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	if p.Has(cluster.KindBroker) {
-		out = append(out, "master", "slave")
-	}
-	if p.Has(cluster.KindZK) {
-		out = append(out, "zk:leader", "zk:follower")
-	}
-	for i := 1; i <= 3; i++ {
-		out = append(out, fmt.Sprintf("node:%d", i))
-	}
-	return out, nil
+	return scenario.Explore(seed, profile, duration, func(s scenario.Step) error { return checkStep(p, s) }), nil
 }
 
 // Preflight checks, before any container starts, that every planned

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/amqha/amqha/harness/checker"
+	"github.com/amqha/amqha/harness/cluster"
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/scenario"
 )
 
@@ -163,23 +165,33 @@ func TestRunIDOf(t *testing.T) {
 	}
 }
 
-// The explorer picks only targets the profile has.
-func TestExploreTargets(t *testing.T) {
-	nodes := []string{"node:1", "node:2", "node:3"}
-	got, err := ExploreTargets("shared-kahadb")
-	require.NoError(t, err)
-	assert.Equal(t, append([]string{"master", "slave"}, nodes...), got)
-
-	got, err = ExploreTargets("zookeeper")
-	require.NoError(t, err)
-	assert.Equal(t, append([]string{"zk:leader", "zk:follower"}, nodes...), got)
-
-	got, err = ExploreTargets("replicated")
-	require.NoError(t, err)
-	assert.Equal(t, append([]string{"master", "slave", "zk:leader", "zk:follower"}, nodes...), got)
-
-	_, err = ExploreTargets("nope")
-	assert.Error(t, err)
+// A drawn schedule never fails the validation a run applies, on any
+// profile: no db target without a database, no zk target without an
+// ensemble, no clock skew under a broker image without libfaketime.
+func TestExploreScheduleValidatesOnEveryProfile(t *testing.T) {
+	profiles := []string{"shared-kahadb", "jdbc", "jdbc-stock", "zookeeper", "leveldb", "replicated", "replicated-stock"}
+	for _, profile := range profiles {
+		p, err := cluster.LookupProfile(profile)
+		require.NoError(t, err, profile)
+		for seed := range int64(40) {
+			f, err := ExploreSchedule(seed, profile, 3*time.Minute)
+			require.NoError(t, err)
+			f.Path = f.Name + ".yaml"
+			require.NoError(t, Validate(f, profile), "seed %d on %s:\n%s", seed, profile, f.YAML())
+			_, err = scenario.Parse(f.Path, f.YAML())
+			require.NoError(t, err, "seed %d on %s:\n%s", seed, profile, f.YAML())
+			for _, s := range f.Timeline {
+				if s.Action == fault.ClockSkew {
+					assert.Empty(t, p.BrokerImage, "seed %d on %s: %s under a broker image of its own", seed, profile, s)
+				}
+				if k, ok := s.Target.Needs(); ok {
+					assert.True(t, p.Has(k), "seed %d on %s: %s needs %s", seed, profile, s, k)
+				}
+			}
+		}
+	}
+	_, err := ExploreSchedule(1, "nope", time.Minute)
+	assert.Error(t, err, "unknown profile")
 }
 
 // RunLanes runs lanes side by side, each lane's jobs in order.

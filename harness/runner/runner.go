@@ -55,13 +55,21 @@ func Validate(f *scenario.File, profile string) error {
 		return fmt.Errorf("%s: %w", f.Path, err)
 	}
 	for i, s := range f.Timeline {
-		if err := nemesis.Check(p, s.Action, s.Target); err != nil {
+		if err := checkStep(p, s); err != nil {
 			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
 		}
-		if s.From != "" && !p.Has(s.From) {
-			err := fmt.Errorf("from %s needs %s nodes, which profile %s does not have", s.From, s.From, p.Name)
-			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
-		}
+	}
+	return nil
+}
+
+// checkStep is Validate for one step, which an exploratory schedule also
+// draws with, so that no drawn step is refused later.
+func checkStep(p cluster.Profile, s scenario.Step) error {
+	if err := nemesis.Check(p, s.Action, s.Target); err != nil {
+		return err
+	}
+	if s.From != "" && !p.Has(s.From) {
+		return fmt.Errorf("from %s needs %s nodes, which profile %s does not have", s.From, s.From, p.Name)
 	}
 	return nil
 }

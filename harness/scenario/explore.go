@@ -9,42 +9,53 @@ import (
 	"github.com/amqha/amqha/harness/fault"
 )
 
-// Exploratory schedules: one fault every 8–20 s, drawn among these
-// actions. A kill or stop is undone by "restart previous" 4–12 s later; a
-// pause heals itself after 3–10 s. The next fault's interval counts from
-// that undo, so "previous" always names the node just faulted and the
-// cluster is whole again before it is hit again.
-var exploreActions = []fault.Action{ActionKill, ActionStop, ActionPause}
-
+// Exploratory schedules are episodes: after 8–20 s of a whole cluster,
+// one fault (the episode's main fault) is injected and undone 3–12 s
+// later, by its duration or by an explicit undo step. One episode in three
+// also has a background fault of another family, self-healing by its
+// duration, that starts 1–4 s before the main fault, so a partition meets
+// a starved slave or a skewed clock a kill. The background fault starts
+// first so that an undo naming "previous" (restart previous after a kill)
+// still names the main fault's node. Two network faults never overlap: a
+// heal ends every one in effect.
 const (
-	exploreGapMin, exploreGapMax         = 8 * time.Second, 20 * time.Second
-	exploreRestartMin, exploreRestartMax = 4 * time.Second, 12 * time.Second
-	explorePauseMin, explorePauseMax     = 3 * time.Second, 10 * time.Second
-	// exploreQuiet is the tail of the workload left without faults, so
-	// the last one can be recovered from before the producer stops.
-	exploreQuiet = 5 * time.Second
-	// exploreGrain rounds drawn times, to keep schedules readable.
-	exploreGrain = 100 * time.Millisecond
-	// exploreStream is the PCG's second seed word: fixed, so a schedule
-	// depends on the seed alone.
-	exploreStream = 0x616d71686145 // "amqhaE"
+	exploreGapMin, exploreGapMax           = 8 * time.Second, 20 * time.Second
+	exploreUndoMin, exploreUndoMax         = 3 * time.Second, 12 * time.Second
+	exploreLeadMin, exploreLeadMax         = 1 * time.Second, 4 * time.Second
+	exploreBackMin, exploreBackMax         = 4 * time.Second, 15 * time.Second
+	exploreSettleMin, exploreSettle        = 2 * time.Second, 6 * time.Second
+	exploreBackground                      = 3 // one episode in exploreBackground has a background fault
+	exploreQuiet                           = 5 * time.Second
+	exploreGrain                           = 100 * time.Millisecond
+	exploreStream                   uint64 = 0x616d71686145 // "amqhaE": a fixed second PCG word, so the seed alone decides
 )
+
+// exploreCPUs and exploreOffsets are the sizes a starve and a clock skew
+// are drawn from: from a barely running node to one at a quarter of a CPU,
+// and from a skew under a lease's tolerance to one well past it.
+var (
+	exploreCPUs    = []float64{0.02, 0.05, 0.1, 0.25}
+	exploreOffsets = []time.Duration{-2 * time.Minute, -30 * time.Second, -5 * time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
+)
+
+// Allow refuses a step a profile cannot run (a db target on shared-kahadb,
+// a clock skew under a broker image without libfaketime); the runner's
+// validation of a scenario on a profile, one step at a time.
+type Allow func(Step) error
 
 // Explore builds an exploratory scenario: a random but reproducible fault
 // schedule over a workload of the given duration (DefaultDuration if not
-// positive), on one profile, drawn from a PCG seeded with seed. Every
-// 8–20 s it injects a kill, stop or pause on a target drawn from targets,
-// which the caller picks as valid for the profile (e.g. master, slave,
-// node:1, node:2, node:3); a pause lasts 3–10 s, a kill or stop is followed
-// 4–12 s later by "restart previous". No step (nor a pause's end) comes
-// later than 5 s before the workload ends. Expectations are the defaults.
-// The same arguments always give the same File; no targets give an empty
-// timeline.
+// positive), on one profile, drawn from a PCG seeded with seed. It draws
+// from every family of fault in exploreMenu that allow accepts (a nil
+// allow accepts all), family first so that a family with few shapes is
+// hit as often as one with many. No fault outlives the workload's last
+// 5 s. The same arguments always give the same File; an allow that refuses
+// everything gives an empty timeline.
 //
 // The File is named explore-<seed> and has no Path: write YAML() to
 // explore-<seed>.yaml to run or keep it like any scenario. Its steps have
 // Line 0, not having been read from a file.
-func Explore(seed int64, profile string, duration time.Duration, targets []string) *File {
+func Explore(seed int64, profile string, duration time.Duration, allow Allow) *File {
 	if duration <= 0 {
 		duration = DefaultDuration
 	}
@@ -57,51 +68,92 @@ func Explore(seed int64, profile string, duration time.Duration, targets []strin
 		Expect:   defaultExpect(),
 	}
 	f.Workload.Duration = duration
+	menu := allowedMenu(allow)
+	var names []string
+	for _, fam := range menu {
+		names = append(names, fam.name)
+	}
 	f.Description = fmt.Sprintf("Exploratory run with seed %d on %s: a random but reproducible schedule\n"+
-		"of kill, stop and pause faults every 8-20 s over %s, on targets drawn from\n"+
-		"%s; each kill or stop is followed by restart previous.\n"+
+		"of faults every 8-20 s over %s, some overlapping, drawn from the families\n"+
+		"%s;\nevery fault is undone 5 s before the workload ends.\n"+
 		"Expectations are the defaults.\n"+
-		"Reproduce with: amqha explore --seed %d --profile %s\n",
-		seed, profile, duration, strings.Join(targets, ", "), seed, profile)
+		"Reproduce with: amqha explore --seed %d --profile %s --duration %s\n",
+		seed, profile, duration, strings.Join(names, ", "), seed, profile, duration)
 
 	rng := rand.New(rand.NewPCG(uint64(seed), exploreStream))
 	limit := duration - exploreQuiet
-	var whole time.Duration // when the last fault was undone
-	for len(targets) > 0 {
-		// Always draw the same four values per fault, so that a schedule's
-		// prefix does not depend on where it ends.
-		at := whole + draw(rng, exploreGapMin, exploreGapMax)
-		action := exploreActions[rng.IntN(len(exploreActions))]
-		target := targets[rng.IntN(len(targets))]
-		var undo time.Duration
-		if action == ActionPause {
-			undo = draw(rng, explorePauseMin, explorePauseMax)
-		} else {
-			undo = draw(rng, exploreRestartMin, exploreRestartMax)
-		}
-		if at+undo > limit {
+	var whole time.Duration // when the last episode's faults were all undone
+	for len(menu) > 0 {
+		e := drawEpisode(rng, menu, whole)
+		if e.end > limit {
 			break
 		}
-		step := Step{At: at, Action: action, Target: exploreTarget(target)}
-		if action == ActionPause {
-			step.Duration = undo
-			f.Timeline = append(f.Timeline, step)
-		} else {
-			f.Timeline = append(f.Timeline, step, Step{At: at + undo, Action: ActionRestart, Target: fault.Target{Kind: TargetPrevious}})
-		}
-		whole = at + undo
+		f.Timeline = append(f.Timeline, e.steps...)
+		whole = e.end
 	}
 	return f
 }
 
-// exploreTarget parses a caller's target; one it does not parse is kept
-// as written, so that Validate names it rather than it being lost.
-func exploreTarget(s string) fault.Target {
-	if t, err := fault.ParseTarget(s); err == nil {
-		return t
-	}
-	return fault.Target{Kind: fault.TargetKind(s)}
+// episode is one main fault, perhaps a background fault, and their undos,
+// in time order; end is when the last of them is undone.
+type episode struct {
+	steps []Step
+	end   time.Duration
 }
+
+// drawEpisode draws the same number of values whatever it picks, so that a
+// schedule's prefix does not depend on where it ends.
+func drawEpisode(rng *rand.Rand, menu []family, whole time.Duration) episode {
+	at := whole + draw(rng, exploreGapMin, exploreGapMax)
+	mainFam := rng.IntN(len(menu))
+	main := menu[mainFam].pick(rng)
+	undo := draw(rng, exploreUndoMin, exploreUndoMax)
+	explicit := rng.IntN(2) == 0
+	back := rng.IntN(exploreBackground) == 0
+	backFam := rng.IntN(len(menu))
+	backStep := menu[backFam].pick(rng)
+	lead := draw(rng, exploreLeadMin, exploreLeadMax)
+	backFor := draw(rng, exploreBackMin, exploreBackMax)
+	settle := draw(rng, exploreSettleMin, exploreSettle)
+
+	var e episode
+	back = back && backFam != mainFam && backStep.Action.SelfHealing() &&
+		!(isNetwork(main.Action) && isNetwork(backStep.Action))
+	if back {
+		backStep.At, backStep.Duration = at, backFor
+		e.steps = append(e.steps, backStep)
+		e.end = at + backFor
+		at += lead
+	}
+	main.At = at
+	end := at + undo
+	switch {
+	case main.Action == ActionRestart:
+		e.steps = append(e.steps, main)
+		end = at + settle // a restart undoes itself; its node rejoins meanwhile
+	case !main.Action.SelfHealing(): // kill, stop
+		e.steps = append(e.steps, main, Step{At: end, Action: ActionRestart, Target: fault.Target{Kind: TargetPrevious}})
+	case explicit:
+		e.steps = append(e.steps, main, undoStep(main.Action, end))
+	default:
+		main.Duration = undo
+		e.steps = append(e.steps, main)
+	}
+	e.end = max(e.end, end)
+	return e
+}
+
+// undoStep ends a fault with no duration: heal takes no target (it ends
+// every network fault, and only one is ever in effect), the others name
+// previous, the node of the fault just before.
+func undoStep(a fault.Action, at time.Duration) Step {
+	if isNetwork(a) {
+		return Step{At: at, Action: ActionHeal}
+	}
+	return Step{At: at, Action: a.Undo(), Target: fault.Target{Kind: TargetPrevious}}
+}
+
+func isNetwork(a fault.Action) bool { s, _ := fault.Lookup(a); return s.Network }
 
 // draw picks a duration in [lo, hi] on the exploreGrain grid.
 func draw(rng *rand.Rand, lo, hi time.Duration) time.Duration {

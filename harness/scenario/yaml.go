@@ -39,6 +39,9 @@ type (
 		Target   string `yaml:"target,omitempty"`
 		From     string `yaml:"from,omitempty"`
 		Duration string `yaml:"duration,omitempty"`
+		// CPUs is a number, as the format reads it; 0 leaves it out.
+		CPUs   float64 `yaml:"cpus,omitempty"`
+		Offset string  `yaml:"offset,omitempty"`
 	}
 	yamlExpect struct {
 		SingleMaster     bool   `yaml:"single-master"`
@@ -95,9 +98,12 @@ func (f *File) YAML() []byte {
 		doc.Expect.Duplicates = "fail"
 	}
 	for _, s := range f.Timeline {
-		st := yamlStep{At: dur(s.At), Action: string(s.Action), Target: s.Target.String(), From: string(s.From)}
+		st := yamlStep{At: dur(s.At), Action: string(s.Action), Target: s.Target.String(), From: string(s.From), CPUs: s.CPUs}
 		if s.Duration > 0 {
 			st.Duration = dur(s.Duration)
+		}
+		if s.Offset != 0 {
+			st.Offset = dur(s.Offset)
 		}
 		doc.Timeline = append(doc.Timeline, st)
 	}
