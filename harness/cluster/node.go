@@ -63,6 +63,7 @@ type Node struct {
 	mlog      masterLog // the broker's master window as its log tells it
 	quota     bool      // a CPU quota may be in place (see Starve)
 	clock     clock     // the broker's wall clock offset (clock.go)
+	iowait    ioWait    // when its IO exception handler last waited (iohandler.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -226,6 +227,7 @@ func (n *Node) followLogs(since time.Time) error {
 			stamp, line := splitStamp(sc.Text())
 			n.cluster.logs.write(n.Name, line)
 			n.masterLogLine(stamp, line)
+			n.iowait.note(line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true

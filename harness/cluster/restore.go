@@ -45,7 +45,9 @@ const baselineSteady = time.Second
 // node that is down, sets skewed broker clocks back to the host's,
 // and waits until one master and slaves, one ZooKeeper leader and
 // followers, and a database primary (with a synchronous standby under
-// Patroni) hold for baselineSteady. Partitions are the nemesis's to heal,
+// Patroni) hold for baselineSteady; a broker whose IO exception handler
+// still waits to restart transports then gets a fresh JVM (iohandler.go).
+// Partitions are the nemesis's to heal,
 // before this is called. A restore that misses timeout returns an error
 // saying what was still wrong; the caller then rebuilds the cluster.
 func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
@@ -60,6 +62,19 @@ func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 	errs = append(errs, c.startDown(ctx), c.SyncClocks(ctx))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restore %s cluster: %w", c.profile.Name, err)
+	}
+	if err := c.WaitBaseline(ctx); err != nil {
+		return err
+	}
+	if err := c.masterFirst(ctx); err != nil {
+		return err
+	}
+	restarted, err := c.restartStaleHandlers(ctx)
+	if err != nil {
+		return fmt.Errorf("restore %s cluster: %w", c.profile.Name, err)
+	}
+	if !restarted {
+		return nil
 	}
 	if err := c.WaitBaseline(ctx); err != nil {
 		return err
