@@ -36,33 +36,22 @@ func TestClockSkewStepsParse(t *testing.T) {
 // its line, under its field.
 func TestClockSkewMistakesAreCaught(t *testing.T) {
 	step := func(lines string) string { return head + "timeline:\n" + lines }
-	cases := []struct {
-		name, src  string
-		line       int
-		field, msg string
-	}{
-		{"offset missing", step("  - {at: 1s, action: clock-skew, target: slave}\n"), 5, "timeline[0].offset", "is required for clock-skew"},
-		{"offset on kill", step("  - {at: 1s, action: kill, target: master, offset: 5s}\n"), 5, "timeline[0].offset", "kill takes no offset"},
-		{"offset on clock-sync", step("  - {at: 1s, action: clock-sync, target: slave, offset: 5s}\n"), 5, "timeline[0].offset", "clock-sync takes no offset"},
-		{"offset zero", step("  - {at: 1s, action: clock-skew, target: slave, offset: 0s}\n"), 5, "timeline[0].offset", "must not be 0"},
-		{"offset bare zero", step("  - {at: 1s, action: clock-skew, target: slave, offset: 0}\n"), 5, "timeline[0].offset", "must not be 0"},
-		{"offset not a duration", step("  - {at: 1s, action: clock-skew, target: slave, offset: ahead}\n"), 5, "timeline[0].offset", `"ahead" is not a signed duration`},
-		{"offset a number", step("  - {at: 1s, action: clock-skew, target: slave, offset: 30}\n"), 5, "timeline[0].offset", `"30" is not a signed duration`},
-		{"offset below a second", step("  - {at: 1s, action: clock-skew, target: slave, offset: 1500ms}\n"), 5, "timeline[0].offset", "not a whole number of seconds"},
-		{"skew of ZooKeeper", step("  - {at: 1s, action: clock-skew, target: zk:leader, offset: 5s}\n"), 5, "timeline[0].target", "clock-skew acts on broker nodes only"},
-		{"skew of the database", step("  - {at: 1s, action: clock-skew, target: db, offset: 5s}\n"), 5, "timeline[0].target", "db is a db node"},
-		{"skew of a whole host", step("  - {at: 1s, action: clock-skew, target: node:1, offset: 5s}\n"), 5, "timeline[0].target", "node:1 is not a broker target"},
-		{"skew of previous database", step("  - {at: 1s, action: kill, target: db}\n  - {at: 2s, action: clock-skew, target: previous, offset: 5s}\n"), 6, "timeline[1].target", "previous is a db node"},
-		{"sync of all", step("  - {at: 1s, action: clock-sync, target: all}\n"), 5, "timeline[0].target", "clock-sync acts on broker nodes only"},
-		{"duration on clock-sync", step("  - {at: 1s, action: clock-sync, target: slave, duration: 5s}\n"), 5, "timeline[0].duration", "clock-sync takes no duration"},
+	cases := []mistake{
+		{"offset missing", "", step("  - {at: 1s, action: clock-skew, target: slave}\n"), 5, "timeline[0].offset", "is required for clock-skew"},
+		{"offset on kill", "", step("  - {at: 1s, action: kill, target: master, offset: 5s}\n"), 5, "timeline[0].offset", "kill takes no offset"},
+		{"offset on clock-sync", "", step("  - {at: 1s, action: clock-sync, target: slave, offset: 5s}\n"), 5, "timeline[0].offset", "clock-sync takes no offset"},
+		{"offset zero", "", step("  - {at: 1s, action: clock-skew, target: slave, offset: 0s}\n"), 5, "timeline[0].offset", "must not be 0"},
+		{"offset bare zero", "", step("  - {at: 1s, action: clock-skew, target: slave, offset: 0}\n"), 5, "timeline[0].offset", "must not be 0"},
+		{"offset not a duration", "", step("  - {at: 1s, action: clock-skew, target: slave, offset: ahead}\n"), 5, "timeline[0].offset", `"ahead" is not a signed duration`},
+		{"offset a number", "", step("  - {at: 1s, action: clock-skew, target: slave, offset: 30}\n"), 5, "timeline[0].offset", `"30" is not a signed duration`},
+		{"offset below a second", "", step("  - {at: 1s, action: clock-skew, target: slave, offset: 1500ms}\n"), 5, "timeline[0].offset", "not a whole number of seconds"},
+		{"skew of ZooKeeper", "", step("  - {at: 1s, action: clock-skew, target: zk:leader, offset: 5s}\n"), 5, "timeline[0].target", "clock-skew acts on broker nodes only"},
+		{"skew of the database", "", step("  - {at: 1s, action: clock-skew, target: db, offset: 5s}\n"), 5, "timeline[0].target", "db is a db node"},
+		{"skew of a whole host", "", step("  - {at: 1s, action: clock-skew, target: node:1, offset: 5s}\n"), 5, "timeline[0].target", "node:1 is not a broker target"},
+		{"skew of previous database", "", step("  - {at: 1s, action: kill, target: db}\n  - {at: 2s, action: clock-skew, target: previous, offset: 5s}\n"), 6, "timeline[1].target", "previous is a db node"},
+		{"sync of all", "", step("  - {at: 1s, action: clock-sync, target: all}\n"), 5, "timeline[0].target", "clock-sync acts on broker nodes only"},
+		{"duration on clock-sync", "", step("  - {at: 1s, action: clock-sync, target: slave, duration: 5s}\n"), 5, "timeline[0].duration", "clock-sync takes no duration"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			errs := parseErrors(t, "scenarios/t.yaml", c.src)
-			require.Len(t, errs, 1, "want 1 error, got:\n%v", &Errors{List: errs})
-			assert.Equal(t, c.line, errs[0].Line, "line of %s", errs[0])
-			assert.Equal(t, c.field, errs[0].Field, "field of %s", errs[0])
-			assert.Contains(t, errs[0].Msg, c.msg, "message of %s", errs[0])
-		})
-	}
+	checkMistakes(t, cases)
+
 }

@@ -103,11 +103,7 @@ const head = "name: t\ndescription: d\nprofiles: [jdbc]\n"
 // field, and nothing else is reported.
 func TestEachMistakeIsCaught(t *testing.T) {
 	step := func(lines string) string { return head + "timeline:\n" + lines }
-	cases := []struct {
-		name, path, src string
-		line            int
-		field, msg      string
-	}{
+	cases := []mistake{
 		{"empty file", "", "", 1, "", "the file is empty"},
 		{"only comments", "", "# nothing yet\n", 1, "", "the file is empty"},
 		{"not a mapping", "", "- a\n", 1, "", "the file must be a mapping of fields"},
@@ -159,21 +155,7 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"failure of disabled rejoin-as-follower", "", head + "expect:\n  rejoin-as-follower: 0\n  failures: [rejoin-as-follower]\n", 6, "expect.failures[0]", "disabled: it runs only with expect.rejoin-as-follower above 0"},
 		{"failure of report-only availability", "", head + "expect:\n  failures: [availability]\n", 5, "expect.failures[0]", "cannot be expected to fail: expect.max-unavailable is 0"},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			path := c.path
-			if path == "" {
-				path = "scenarios/t.yaml"
-			}
-			errs := parseErrors(t, path, c.src)
-			require.Len(t, errs, 1, "want 1 error, got:\n%v", &Errors{List: errs})
-			e := errs[0]
-			assert.Equal(t, path, e.File, "file of %s", e)
-			assert.Equal(t, c.line, e.Line, "line of %s", e)
-			assert.Equal(t, c.field, e.Field, "field of %s", e)
-			assert.Contains(t, e.Msg, c.msg, "message of %s", e)
-		})
-	}
+	checkMistakes(t, cases)
 }
 
 // A file with many mistakes reports them all, in line order.
@@ -303,4 +285,33 @@ func TestFailuresPerProfile(t *testing.T) {
 	back, err := Parse("t.yaml", f.YAML())
 	require.NoError(t, err)
 	assert.Equal(t, f.Expect.FailuresOn, back.Expect.FailuresOn, "the mapping survives a round trip through YAML")
+}
+
+// mistake is a scenario source with exactly one error in it, and where
+// the parser must report it; path "" is scenarios/t.yaml.
+type mistake struct {
+	name, path, src string
+	line            int
+	field, msg      string
+}
+
+// checkMistakes parses each source and holds its one error to its file,
+// line, field and message.
+func checkMistakes(t *testing.T, cases []mistake) {
+	t.Helper()
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := c.path
+			if path == "" {
+				path = "scenarios/t.yaml"
+			}
+			errs := parseErrors(t, path, c.src)
+			require.Len(t, errs, 1, "want 1 error, got:\n%v", &Errors{List: errs})
+			e := errs[0]
+			assert.Equal(t, path, e.File, "file of %s", e)
+			assert.Equal(t, c.line, e.Line, "line of %s", e)
+			assert.Equal(t, c.field, e.Field, "field of %s", e)
+			assert.Contains(t, e.Msg, c.msg, "message of %s", e)
+		})
+	}
 }
