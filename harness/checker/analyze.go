@@ -72,7 +72,7 @@ func newAnalysis(run history.Run, cfg Config) *analysis {
 	if cfg.StoreChecked {
 		a.store = splitStranded(&a.q, run.Events)
 	}
-	a.res = Result{Counts: a.q.Counts, Queue: a.q, Failover: failovers(run, a.acks)}
+	a.res = Result{Counts: a.q.Counts, Queue: a.q, Failover: failovers(run, a.acks), Phases: Phases(run, a.acks)}
 	a.res.Start, a.res.End = runSpan(run)
 	a.base = runStart(run.Events, a.res.Start)
 	return a
@@ -93,6 +93,11 @@ func (a *analysis) loss() CheckResult       { return lossCheck(a.q) }
 func (a *analysis) unexpected() CheckResult { return unexpectedCheck(a.q) }
 func (a *analysis) duplicates() CheckResult { return duplicatesCheck(a.q, a.cfg.FailOnDuplicates) }
 func (a *analysis) failover() CheckResult   { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
+
+func (a *analysis) ordered() CheckResult {
+	a.res.Order = Ordering(a.run.Ops)
+	return orderCheck(a.res.Order, a.cfg.RequireOrder, a.base)
+}
 
 func (a *analysis) availability() CheckResult {
 	return AvailabilityCheck(a.res.Failover, a.cfg.MaxUnavailable, a.base)

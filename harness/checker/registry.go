@@ -18,6 +18,7 @@ const (
 	NoUnexpected     Check = "no-unexpected"
 	NoDuplicates     Check = "no-duplicates"
 	NoStranded       Check = "no-stranded"
+	Ordered          Check = "ordered"
 	MaxFailover      Check = "max-failover"
 	Availability     Check = "availability"
 	SingleMaster     Check = "single-master"
@@ -93,6 +94,9 @@ func init() {
 		{Name: NoStranded, Doc: "no acknowledged send is left in the JDBC store undelivered after the drain (stranded: stored, never dispatched)",
 			EnabledBy: "always; n/a on a profile without a JDBC store", Needs: needsAll(), On: always,
 			CannotFail: canFail, run: (*analysis).stranded},
+		{Name: Ordered, Doc: "each consumer receives a producer's messages to a queue in the order it sent them (first reordered pair as evidence)",
+			EnabledBy: "always; fails only with expect.ordered: true", Needs: needsAll(), On: always,
+			CannotFail: func(c Config) string { return unless(c.RequireOrder, "expect.ordered is false") }, run: (*analysis).ordered},
 		{Name: MaxFailover, Doc: "every disruptive fault is followed by an acknowledged send within the budget (RTO from the fault's start)",
 			EnabledBy: "expect.max-failover above 0", Needs: withFaults(), On: func(c Config) bool { return c.MaxFailover > 0 }, CannotFail: canFail, run: (*analysis).failover},
 		{Name: Availability, Doc: "clients are never without an acknowledged send for longer than the bound",

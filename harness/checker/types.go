@@ -196,6 +196,8 @@ type Config struct {
 	RejoinFollowerWithin time.Duration
 	// FailOnDuplicates makes duplicates a failure instead of a report.
 	FailOnDuplicates bool
+	// RequireOrder makes a reordered delivery a failure instead of a report.
+	RequireOrder bool
 	// SingleMaster enables the single-master check.
 	SingleMaster bool
 	// SplitBrainAcks enables the split-brain-acks check.
@@ -244,13 +246,18 @@ const (
 
 // Result is result.json.
 type Result struct {
-	Scenario string          `json:"scenario"`
-	Profile  string          `json:"profile"`
-	Verdict  Status          `json:"verdict"`
-	Checks   []CheckResult   `json:"checks"`
-	Counts   Counts          `json:"counts"`
-	Failover []Failover      `json:"failover"`
-	Queue    QueueResult     `json:"queue"`
+	Scenario string        `json:"scenario"`
+	Profile  string        `json:"profile"`
+	Verdict  Status        `json:"verdict"`
+	Checks   []CheckResult `json:"checks"`
+	Counts   Counts        `json:"counts"`
+	Failover []Failover    `json:"failover"`
+	Queue    QueueResult   `json:"queue"`
+	// Order is what the consumers received out of their producers' order.
+	Order OrderResult `json:"order"`
+	// Phases is send latency and acknowledged rate before, during and
+	// after the faults.
+	Phases   []Phase         `json:"phases,omitempty"`
 	Overlaps []MasterOverlap `json:"master_overlaps,omitempty"`
 	// SplitBrainAcks is the split-brain-acks evidence, capped at 100.
 	SplitBrainAcks []SplitBrainAck `json:"split_brain_acks,omitempty"`

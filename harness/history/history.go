@@ -50,6 +50,9 @@ type Op struct {
 	ID string `json:"id"`
 	// Broker is the broker that acknowledged a send or delivered a message.
 	Broker string `json:"broker,omitempty"`
+	// Queue is the destination of a send or a delivery; empty means the
+	// scenario's one queue, as histories recorded before queues were named.
+	Queue string `json:"queue,omitempty"`
 	// RetryOf names the send whose unknown outcome this send retries.
 	RetryOf string `json:"retry_of,omitempty"`
 	// Redelivered is the broker's redelivered flag on a delivery.

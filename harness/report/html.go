@@ -64,6 +64,7 @@ var funcs = template.FuncMap{
 	"status":     statusClass,
 	"incomplete": IncompleteText,
 	"ts":         func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05.000Z") },
+	"lat":        fmtMS,
 }
 
 var (
@@ -108,6 +109,7 @@ type reportPage struct {
 	Axis      Axis
 	Timeline  timeline
 	Failovers []failoverRow
+	Phases    []phaseRow
 	Verdicts  []VerdictRow
 	Counts    []kv
 	Evidence  []EvidenceGroup
@@ -147,6 +149,7 @@ func buildPage(dir string, in Input) reportPage {
 		Evidence: Evidence(res, in.Run.Ops, ax, EvidenceLimit),
 		Scan:     ScanLogs(dir, in.Logs, LogLimit),
 		Extra:    extraFields(res),
+		Phases:   phaseRows(res.Phases, ax),
 	}
 	if p.Duration == 0 {
 		p.Duration = end.Sub(start)
@@ -195,7 +198,7 @@ func countRows(c checker.Counts) []kv {
 
 // knownFields are the result.json keys the report renders itself.
 var knownFields = []string{"scenario", "profile", "verdict", "checks", "counts", "failover", "queue", "start", "end",
-	"incomplete", "incomplete_reason"}
+	"incomplete", "incomplete_reason", "phases", "order"}
 
 // extraFields shows whatever else the checker puts in result.json (e.g.
 // master overlaps) as JSON, so new evidence reaches the report without

@@ -60,6 +60,9 @@ type indexPage struct {
 	Profiles []string
 	Rows     []indexRow
 	Compare  []comparison
+	// Phases compares, per scenario, each profile's clients before, during
+	// and after the faults.
+	Phases []phaseSummary
 }
 
 // WriteIndex writes runDir/index.html: every scenario against every
@@ -89,6 +92,9 @@ func WriteIndex(runDir string, rows []Row) error {
 			var cells []indexCell
 			for _, r := range byScenario[s][pr] {
 				cells = append(cells, makeCell(runDir, r))
+				if ps, ok := summarisePhases(s, pr, r.Result.Phases); ok {
+					p.Phases = append(p.Phases, ps)
+				}
 			}
 			ir.Cells = append(ir.Cells, cells)
 		}

@@ -53,6 +53,15 @@ func mutations() []mutation {
 			deliverTwice(t, run)
 		}, want: checks{checker.NoDuplicates: fail}, verdict: fail},
 
+		{name: "two deliveries swapped", edit: func(t *testing.T, _ *scenario.File, run *history.Run) {
+			swapDeliveries(t, run)
+		}, want: checks{checker.Ordered: info, checker.NoLoss: pass}, verdict: pass},
+
+		{name: "two deliveries swapped under ordered: true", edit: func(t *testing.T, f *scenario.File, run *history.Run) {
+			f.Expect.RequireOrder = true
+			swapDeliveries(t, run)
+		}, want: checks{checker.Ordered: fail, checker.NoLoss: pass}, verdict: fail},
+
 		{name: "unexpected delivery", edit: func(t *testing.T, _ *scenario.File, run *history.Run) {
 			op := firstAck(t, *run)
 			insertOp(run, history.Op{Time: op.Time, Process: history.Consumer, Type: history.OK, F: history.Receive, ID: "ghost", Broker: op.Broker})
@@ -252,6 +261,25 @@ func deliverTwice(t *testing.T, run *history.Run) {
 		}
 	}
 	t.Fatal("the fixture never delivered its first acknowledged send")
+}
+
+// swapDeliveries makes the consumer receive the first two messages in
+// the reverse of their send order.
+func swapDeliveries(t *testing.T, run *history.Run) {
+	var first *history.Op
+	for i := range run.Ops {
+		op := &run.Ops[i]
+		if op.F != history.Receive || op.Type != history.OK {
+			continue
+		}
+		if first == nil {
+			first = op
+			continue
+		}
+		first.ID, op.ID = op.ID, first.ID
+		return
+	}
+	t.Fatal("the fixture delivered fewer than two messages")
 }
 
 func overlapName(d time.Duration) string { return fmt.Sprintf("overlap of %s", d) }

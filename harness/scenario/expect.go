@@ -12,7 +12,7 @@ func (x Expect) config() checker.Config {
 		FailOnDuplicates: x.FailOnDuplicates, SingleMaster: x.SingleMaster,
 		SplitBrainAcks: x.SplitBrainAcks, MaxUnavailable: x.MaxUnavailable,
 		QuorumBlocking: x.QuorumBlocking, RejoinFollowerWithin: x.RejoinFollowerWithin,
-		MinAcks: x.MinAcks}
+		MinAcks: x.MinAcks, RequireOrder: x.RequireOrder}
 }
 
 // CheckConfig turns the scenario into the checker's configuration: its

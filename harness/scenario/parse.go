@@ -25,7 +25,7 @@ var (
 	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet", "send-timeout"}
 	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset"}
 	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
-		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "min-acks", "failures", "findings"}
+		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "ordered", "min-acks", "failures", "findings"}
 
 	// homes says where a misplaced field belongs.
 	homes = []struct {

@@ -35,6 +35,8 @@ func (p *parser) expect(f *File, m map[string]field) {
 			p.integer(fp, fe.val, 1, 1_000_000, &x.MinAcks)
 		case "single-master":
 			p.boolean(fp, fe.val, &x.SingleMaster)
+		case "ordered":
+			p.boolean(fp, fe.val, &x.RequireOrder)
 		case "split-brain-acks":
 			p.boolean(fp, fe.val, &x.SplitBrainAcks)
 		case "quorum-blocking":

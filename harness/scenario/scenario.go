@@ -162,6 +162,9 @@ type Expect struct {
 	// FailOnDuplicates makes duplicate deliveries a failure instead of a
 	// report (duplicates: fail; default report).
 	FailOnDuplicates bool
+	// RequireOrder makes a delivery out of its producer's order a failure
+	// instead of a report (ordered: true; default false).
+	RequireOrder bool
 	// MinAcks is the traffic guard: the least number of acknowledged
 	// sends before the first fault and after the last one ends (the
 	// min-acks field; default checker.DefaultMinAcks).

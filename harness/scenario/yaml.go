@@ -53,6 +53,7 @@ type (
 		RejoinAsSlave    string `yaml:"rejoin-as-slave"`
 		RejoinAsFollower string `yaml:"rejoin-as-follower"`
 		Duplicates       string `yaml:"duplicates"`
+		Ordered          bool   `yaml:"ordered"`
 		MinAcks          int    `yaml:"min-acks,omitempty"`
 		// Failures is a list, or a mapping from profile to a list.
 		Failures any    `yaml:"failures,flow,omitempty"`
@@ -81,7 +82,7 @@ func (f *File) YAML() []byte {
 			QuorumBlocking: x.QuorumBlocking, QuorumResume: dur(x.QuorumResume),
 			MaxFailover: dur(x.MaxFailover), MaxUnavailable: dur(x.MaxUnavailable),
 			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
-			Duplicates: "report", Findings: x.Findings,
+			Duplicates: "report", Ordered: x.RequireOrder, Findings: x.Findings,
 		},
 	}
 	switch {
