@@ -47,6 +47,9 @@ var (
 type parser struct {
 	file string
 	errs Errors
+	// unknownProfiles are the names profiles: already reported, so that a
+	// per-profile failures key naming one is not reported again.
+	unknownProfiles map[string]bool
 }
 
 // field is one key/value pair of a mapping.
@@ -269,6 +272,10 @@ func (p *parser) profile(path string, n *yaml.Node, s string) bool {
 	if KnownProfile(s) {
 		return true
 	}
+	if p.unknownProfiles == nil {
+		p.unknownProfiles = map[string]bool{}
+	}
+	p.unknownProfiles[s] = true
 	if g := suggest(s, profiles); g != "" {
 		p.at(n, path, "unknown profile %q (did you mean %q?)", s, g)
 	} else {

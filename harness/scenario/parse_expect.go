@@ -88,7 +88,7 @@ func (p *parser) failuresOn(v *yaml.Node, x Expect, profiles []string) map[strin
 		fp := "expect.failures." + k.Value
 		name, ok := p.word(fp, k)
 		switch {
-		case !ok:
+		case !ok || p.unknownProfiles[name]:
 			continue
 		case !slices.Contains(profiles, name):
 			p.at(k, fp, "%q is not one of the scenario's profiles (%s)", name, strings.Join(profiles, ", "))

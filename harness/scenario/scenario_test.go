@@ -287,6 +287,14 @@ func TestFailuresPerProfile(t *testing.T) {
 	assert.Equal(t, f.Expect.FailuresOn, back.Expect.FailuresOn, "the mapping survives a round trip through YAML")
 }
 
+// A misspelt profile is one mistake, reported once, even where the
+// per-profile failures name it too.
+func TestAnUnknownProfileUsedAsAFailuresKeyIsReportedOnce(t *testing.T) {
+	checkMistakes(t, []mistake{{name: "unknown profile and failures key",
+		src:  "name: t\ndescription: d\nprofiles: [jdbc, jdbc-stok]\nexpect:\n  failures:\n    jdbc-stok: [single-master]\n",
+		line: 3, field: "profiles[1]", msg: `unknown profile "jdbc-stok" (did you mean "jdbc-stock"?)`}})
+}
+
 // mistake is a scenario source with exactly one error in it, and where
 // the parser must report it; path "" is scenarios/t.yaml.
 type mistake struct {
