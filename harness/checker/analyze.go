@@ -94,6 +94,14 @@ func (a *analysis) unexpected() CheckResult { return unexpectedCheck(a.q) }
 func (a *analysis) duplicates() CheckResult { return duplicatesCheck(a.q, a.cfg.FailOnDuplicates) }
 func (a *analysis) failover() CheckResult   { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
 
+func (a *analysis) atomicity() CheckResult {
+	r := Transactions(a.run.Ops)
+	if r.Committed+r.Aborted+r.Unknown > 0 {
+		a.res.Transactions = &r
+	}
+	return atomicityCheck(r)
+}
+
 func (a *analysis) ordered() CheckResult {
 	a.res.Order = Ordering(a.run.Ops)
 	return orderCheck(a.res.Order, a.cfg.RequireOrder, a.base)

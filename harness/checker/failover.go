@@ -144,7 +144,7 @@ func producerEnd(run history.Run) time.Time {
 // because several producers stamp their own times and may interleave.
 func acksByTime(ops []history.Op) []ack {
 	isAck := func(op *history.Op) bool {
-		return op.Type == history.OK && op.F == history.Send && op.Process == history.Producer
+		return op.Type == history.OK && op.F == history.Send && history.IsProducer(op.Process)
 	}
 	// Counting first costs one cheap pass and saves the doubling copies of
 	// a slice that holds a third of a long history.

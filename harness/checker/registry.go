@@ -14,18 +14,20 @@ const (
 	// recorded history must cover the run and the scenario's timeline.
 	CompleteEvidence Check = "complete-evidence"
 
-	NoLoss           Check = "no-loss"
-	NoUnexpected     Check = "no-unexpected"
-	NoDuplicates     Check = "no-duplicates"
-	NoStranded       Check = "no-stranded"
-	Ordered          Check = "ordered"
-	MaxFailover      Check = "max-failover"
-	Availability     Check = "availability"
-	SingleMaster     Check = "single-master"
-	SplitBrainAcks   Check = "split-brain-acks"
-	QuorumBlocking   Check = "quorum-blocking"
-	RejoinAsSlave    Check = "rejoin-as-slave"
-	RejoinAsFollower Check = "rejoin-as-follower"
+	NoLoss       Check = "no-loss"
+	NoUnexpected Check = "no-unexpected"
+	NoDuplicates Check = "no-duplicates"
+	NoStranded   Check = "no-stranded"
+	Ordered      Check = "ordered"
+	// AtomicTransactions: every STOMP transaction all or nothing.
+	AtomicTransactions Check = "atomic-transactions"
+	MaxFailover        Check = "max-failover"
+	Availability       Check = "availability"
+	SingleMaster       Check = "single-master"
+	SplitBrainAcks     Check = "split-brain-acks"
+	QuorumBlocking     Check = "quorum-blocking"
+	RejoinAsSlave      Check = "rejoin-as-slave"
+	RejoinAsFollower   Check = "rejoin-as-follower"
 )
 
 // Evidence is a part of the recorded history that a check reads. The
@@ -97,6 +99,8 @@ func init() {
 		{Name: Ordered, Doc: "each consumer receives a producer's messages to a queue in the order it sent them (first reordered pair as evidence)",
 			EnabledBy: "always; fails only with expect.ordered: true", Needs: needsAll(), On: always,
 			CannotFail: func(c Config) string { return unless(c.RequireOrder, "expect.ordered is false") }, run: (*analysis).ordered},
+		{Name: AtomicTransactions, Doc: "every STOMP transaction is delivered whole or not at all, and an aborted one never (a commit whose receipt was lost too)",
+			EnabledBy: "workload.transactions", Needs: needsAll(), On: func(c Config) bool { return c.Transactions }, CannotFail: canFail, run: (*analysis).atomicity},
 		{Name: MaxFailover, Doc: "every disruptive fault is followed by an acknowledged send within the budget (RTO from the fault's start)",
 			EnabledBy: "expect.max-failover above 0", Needs: withFaults(), On: func(c Config) bool { return c.MaxFailover > 0 }, CannotFail: canFail, run: (*analysis).failover},
 		{Name: Availability, Doc: "clients are never without an acknowledged send for longer than the bound",

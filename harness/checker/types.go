@@ -198,6 +198,9 @@ type Config struct {
 	FailOnDuplicates bool
 	// RequireOrder makes a reordered delivery a failure instead of a report.
 	RequireOrder bool
+	// Transactions says the workload sends STOMP transactions: the
+	// atomic-transactions check runs.
+	Transactions bool
 	// SingleMaster enables the single-master check.
 	SingleMaster bool
 	// SplitBrainAcks enables the split-brain-acks check.
@@ -255,6 +258,8 @@ type Result struct {
 	Queue    QueueResult   `json:"queue"`
 	// Order is what the consumers received out of their producers' order.
 	Order OrderResult `json:"order"`
+	// Transactions is the atomicity analysis of the STOMP transactions.
+	Transactions *TxnResult `json:"transactions,omitempty"`
 	// Phases is send latency and acknowledged rate before, during and
 	// after the faults.
 	Phases   []Phase         `json:"phases,omitempty"`

@@ -11,10 +11,11 @@ import (
 	"github.com/amqha/amqha/harness/history"
 )
 
-// appID matches the workload's application ids (m0000001) inside the
+// appID matches the workload's application ids (m0000001; t0000001 in a
+// transaction) inside the
 // marshalled messages: the id travels as a header, which OpenWire stores
 // as a UTF-8 string property.
-var appID = regexp.MustCompile(`m[0-9]{7}`)
+var appID = regexp.MustCompile(`[mt][0-9]{7}`)
 
 // HasJDBCStore reports whether the profile keeps messages in PostgreSQL,
 // where the harness can look up what was never delivered.

@@ -39,6 +39,12 @@ const (
 	Consumer = "consumer"
 )
 
+// IsProducer reports whether a process is one of the workload's
+// producers: "producer", or a name that starts with it (producer-tx).
+func IsProducer(process string) bool {
+	return len(process) >= len(Producer) && process[:len(Producer)] == Producer
+}
+
 // Op is one line of history.jsonl.
 type Op struct {
 	Index   int64     `json:"index"`
@@ -53,6 +59,9 @@ type Op struct {
 	// Queue is the destination of a send or a delivery; empty means the
 	// scenario's one queue, as histories recorded before queues were named.
 	Queue string `json:"queue,omitempty"`
+	// Txn is the STOMP transaction a send went in, empty for a single
+	// send; the send completes with the transaction's COMMIT or ABORT.
+	Txn string `json:"txn,omitempty"`
 	// RetryOf names the send whose unknown outcome this send retries.
 	RetryOf string `json:"retry_of,omitempty"`
 	// Redelivered is the broker's redelivered flag on a delivery.

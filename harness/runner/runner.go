@@ -230,10 +230,15 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 	}
 	eps := endpoints(c.Brokers, cluster.STOMPPort)
 	prod := workload.NewProducer(cfg, rec, eps)
+	produce := prod.Run
+	if t := f.Workload.Transactions; t != nil {
+		tx := workload.NewTxProducer(cfg, workload.Transactions{Rate: t.Rate, Size: t.Size, AbortEvery: t.AbortEvery}, rec, eps)
+		produce = alongside(prod.Run, tx.Run)
+	}
 	cons := workload.NewConsumer(cfg, rec, eps)
 	consDone := make(chan error, 1)
 	go func() { consDone <- cons.Run(ctx) }()
-	return load{produce: prod.Run, drain: func(dctx context.Context) error {
+	return load{produce: produce, drain: func(dctx context.Context) error {
 		cons.Drain()
 		select {
 		case err := <-consDone:
@@ -250,6 +255,21 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 		more.Drain()
 		return <-done
 	}}
+}
+
+// alongside runs several producers at once and returns when all have.
+func alongside(runs ...func(context.Context) error) func(context.Context) error {
+	return func(ctx context.Context) error {
+		errs := make(chan error, len(runs))
+		for _, run := range runs {
+			go func() { errs <- run(ctx) }()
+		}
+		var all []error
+		for range runs {
+			all = append(all, <-errs)
+		}
+		return errors.Join(all...)
+	}
 }
 
 func playTimeline(ctx context.Context, f *scenario.File, nem *nemesis.Nemesis, p *progress) error {

@@ -22,6 +22,7 @@ func (f *File) CheckConfig() checker.Config {
 	cfg := f.Expect.config()
 	// The silence guard must assume the producer's own receipt timeout.
 	cfg.SendTimeout = f.Workload.SendTimeout
+	cfg.Transactions = f.Workload.Transactions != nil
 	for i, s := range f.Timeline {
 		cfg.Timeline = append(cfg.Timeline, checker.PlannedStep{Step: i + 1, Action: s.Action, Target: s.Target.String(), Offset: s.At})
 	}

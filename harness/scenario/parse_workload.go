@@ -2,6 +2,8 @@ package scenario
 
 // This file holds the workload: section of the parser.
 
+import "gopkg.in/yaml.v3"
+
 func (p *parser) workload(f *File, m map[string]field) {
 	w := defaultWorkload()
 	defer func() { f.Workload = w }()
@@ -31,6 +33,28 @@ func (p *parser) workload(f *File, m map[string]field) {
 			p.duration(fp, fe.val, false, &w.DrainQuiet)
 		case "send-timeout":
 			p.duration(fp, fe.val, false, &w.SendTimeout)
+		case "transactions":
+			w.Transactions = p.transactions(fp, fe.val)
 		}
 	}
+}
+
+// transactions reads workload.transactions: a mapping of rate, size and
+// abort-every, each optional.
+func (p *parser) transactions(fp string, v *yaml.Node) *Transactions {
+	t := &Transactions{Rate: 10, Size: 4, AbortEvery: 4}
+	if isNull(v) {
+		return t
+	}
+	for name, fe := range p.fields(fp, v, txnFields) {
+		switch name {
+		case "rate":
+			p.integer(fp+".rate", fe.val, 1, 1000, &t.Rate)
+		case "size":
+			p.integer(fp+".size", fe.val, 1, 100, &t.Size)
+		case "abort-every":
+			p.integer(fp+".abort-every", fe.val, 0, 1000, &t.AbortEvery)
+		}
+	}
+	return t
 }

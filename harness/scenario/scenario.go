@@ -73,6 +73,19 @@ type Workload struct {
 	// keeps a blocked client on its broker, as a JMS client with
 	// ActiveMQ's default sendTimeout of 0 stays.
 	SendTimeout time.Duration
+	// Transactions, when set, adds a producer of STOMP transactions on a
+	// connection of its own (the transactions field).
+	Transactions *Transactions
+}
+
+// Transactions is the transactional part of a workload: Rate
+// transactions a second (default 10), each of Size sends (default 4),
+// and every AbortEvery-th aborted instead of committed (default 4; 0
+// aborts none).
+type Transactions struct {
+	Rate       int
+	Size       int
+	AbortEvery int
 }
 
 // Step is one timeline entry: an action on a target at an offset from the

@@ -32,6 +32,8 @@ type (
 		ConsumerRate  int    `yaml:"consumer-rate"`
 		DrainQuiet    string `yaml:"drain-quiet"`
 		SendTimeout   string `yaml:"send-timeout"`
+		// Transactions is left out when the workload has none.
+		Transactions *yamlTransactions `yaml:"transactions,omitempty"`
 	}
 	yamlStep struct {
 		At       string `yaml:"at"`
@@ -42,6 +44,11 @@ type (
 		// CPUs is a number, as the format reads it; 0 leaves it out.
 		CPUs   float64 `yaml:"cpus,omitempty"`
 		Offset string  `yaml:"offset,omitempty"`
+	}
+	yamlTransactions struct {
+		Rate       int `yaml:"rate"`
+		Size       int `yaml:"size"`
+		AbortEvery int `yaml:"abort-every"`
 	}
 	yamlExpect struct {
 		SingleMaster     bool   `yaml:"single-master"`
@@ -84,6 +91,9 @@ func (f *File) YAML() []byte {
 			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
 			Duplicates: "report", Ordered: x.RequireOrder, Findings: x.Findings,
 		},
+	}
+	if t := w.Transactions; t != nil {
+		doc.Workload.Transactions = &yamlTransactions{Rate: t.Rate, Size: t.Size, AbortEvery: t.AbortEvery}
 	}
 	switch {
 	case x.FailuresOn != nil:

@@ -108,6 +108,30 @@ func (s *session) readFrame() (*frame.Frame, error) {
 	}
 }
 
+// readUntil is readFrame with a deadline of its own: heart-beats keep a
+// blocked broker's connection alive, so only a deadline ends the wait.
+func (s *session) readUntil(deadline time.Time) (*frame.Frame, error) {
+	for {
+		next := time.Now().Add(readTimeout)
+		if deadline.Before(next) {
+			next = deadline
+		}
+		if err := s.conn.SetReadDeadline(next); err != nil {
+			return nil, err
+		}
+		f, err := s.r.Read()
+		if err != nil {
+			if time.Now().After(deadline) {
+				return nil, fmt.Errorf("no frame by the deadline: %w", err)
+			}
+			return nil, err
+		}
+		if f != nil {
+			return f, nil
+		}
+	}
+}
+
 func (s *session) write(f *frame.Frame) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
