@@ -94,6 +94,11 @@ func (a *analysis) unexpected() CheckResult { return unexpectedCheck(a.q) }
 func (a *analysis) duplicates() CheckResult { return duplicatesCheck(a.q, a.cfg.FailOnDuplicates) }
 func (a *analysis) failover() CheckResult   { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
 
+func (a *analysis) durable() CheckResult {
+	a.res.Subscribers = Subscribers(a.run.Ops)
+	return durableCheck(a.res.Subscribers, a.cfg.Subscribers, a.cfg.FailOnDuplicates)
+}
+
 func (a *analysis) atomicity() CheckResult {
 	r := Transactions(a.run.Ops)
 	if r.Committed+r.Aborted+r.Unknown > 0 {

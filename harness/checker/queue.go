@@ -57,7 +57,15 @@ func (s idState) outcome() history.OpType {
 //
 // Counts.Delivered is the number of delivery operations, duplicates
 // included; the other counts are distinct ids. Every id list is sorted.
+//
+// Topic sends and deliveries are left out: each durable subscriber gets
+// its own total-queue (durable-subscribers).
 func TotalQueue(ops []history.Op) QueueResult {
+	return totalQueue(ops, false)
+}
+
+// totalQueue judges the queue ops, or with topic the topic ops only.
+func totalQueue(ops []history.Op, topic bool) QueueResult {
 	// Pre-size from a cheap counting pass: growing a map through 300k+
 	// inserts rehashes it repeatedly and dominates the run time.
 	invokes := 0
@@ -71,6 +79,9 @@ func TotalQueue(ops []history.Op) QueueResult {
 	var c Counts
 	for i := range ops {
 		op := &ops[i]
+		if history.IsTopic(op.Queue) != topic {
+			continue
+		}
 		switch {
 		case op.F == history.Receive && op.Type == history.OK:
 			c.Delivered++

@@ -19,6 +19,8 @@ const (
 	NoDuplicates Check = "no-duplicates"
 	NoStranded   Check = "no-stranded"
 	Ordered      Check = "ordered"
+	// DurableSubscribers: total-queue per durable topic subscriber.
+	DurableSubscribers Check = "durable-subscribers"
 	// AtomicTransactions: every STOMP transaction all or nothing.
 	AtomicTransactions Check = "atomic-transactions"
 	MaxFailover        Check = "max-failover"
@@ -101,6 +103,8 @@ func init() {
 			CannotFail: func(c Config) string { return unless(c.RequireOrder, "expect.ordered is false") }, run: (*analysis).ordered},
 		{Name: AtomicTransactions, Doc: "every STOMP transaction is delivered whole or not at all, and an aborted one never (a commit whose receipt was lost too)",
 			EnabledBy: "workload.transactions", Needs: needsAll(), On: func(c Config) bool { return c.Transactions }, CannotFail: canFail, run: (*analysis).atomicity},
+		{Name: DurableSubscribers, Doc: "every send acknowledged to the topic reaches each durable subscriber, across failovers (total-queue per subscriber)",
+			EnabledBy: "workload.topic", Needs: needsAll(), On: func(c Config) bool { return c.Subscribers > 0 }, CannotFail: canFail, run: (*analysis).durable},
 		{Name: MaxFailover, Doc: "every disruptive fault is followed by an acknowledged send within the budget (RTO from the fault's start)",
 			EnabledBy: "expect.max-failover above 0", Needs: withFaults(), On: func(c Config) bool { return c.MaxFailover > 0 }, CannotFail: canFail, run: (*analysis).failover},
 		{Name: Availability, Doc: "clients are never without an acknowledged send for longer than the bound",

@@ -198,6 +198,9 @@ type Config struct {
 	FailOnDuplicates bool
 	// RequireOrder makes a reordered delivery a failure instead of a report.
 	RequireOrder bool
+	// Subscribers is how many durable subscribers the workload's topic
+	// has; above 0 the durable-subscribers check runs.
+	Subscribers int
 	// Transactions says the workload sends STOMP transactions: the
 	// atomic-transactions check runs.
 	Transactions bool
@@ -258,6 +261,8 @@ type Result struct {
 	Queue    QueueResult   `json:"queue"`
 	// Order is what the consumers received out of their producers' order.
 	Order OrderResult `json:"order"`
+	// Subscribers is the total-queue of each durable topic subscriber.
+	Subscribers []SubscriberResult `json:"subscribers,omitempty"`
 	// Transactions is the atomicity analysis of the STOMP transactions.
 	Transactions *TxnResult `json:"transactions,omitempty"`
 	// Phases is send latency and acknowledged rate before, during and

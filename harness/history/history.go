@@ -45,6 +45,14 @@ func IsProducer(process string) bool {
 	return len(process) >= len(Producer) && process[:len(Producer)] == Producer
 }
 
+// TopicPrefix starts the Queue of a send or delivery on a topic.
+const TopicPrefix = "topic://"
+
+// IsTopic reports whether an op's Queue names a topic.
+func IsTopic(queue string) bool {
+	return len(queue) >= len(TopicPrefix) && queue[:len(TopicPrefix)] == TopicPrefix
+}
+
 // Op is one line of history.jsonl.
 type Op struct {
 	Index   int64     `json:"index"`

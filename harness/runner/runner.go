@@ -235,17 +235,31 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 		tx := workload.NewTxProducer(cfg, workload.Transactions{Rate: t.Rate, Size: t.Size, AbortEvery: t.AbortEvery}, rec, eps)
 		produce = alongside(prod.Run, tx.Run)
 	}
-	cons := workload.NewConsumer(cfg, rec, eps)
-	consDone := make(chan error, 1)
-	go func() { consDone <- cons.Run(ctx) }()
+	cons := []*workload.Consumer{workload.NewConsumer(cfg, rec, eps)}
+	if t := f.Workload.Topic; t != nil {
+		subs := subscribers(cfg, t.Subscribers, rec, eps)
+		cons = append(cons, subs...)
+		topic := workload.NewTopicProducer(cfg, t.Rate, rec, eps)
+		produce = alongside(produce, func(ctx context.Context) error { return topic.Run(ctx, allSubscribed(ctx, subs)) })
+	}
+	consDone := make(chan error, len(cons))
+	for _, c := range cons {
+		go func() { consDone <- c.Run(ctx) }()
+	}
 	return load{produce: produce, drain: func(dctx context.Context) error {
-		cons.Drain()
-		select {
-		case err := <-consDone:
-			return err
-		case <-dctx.Done():
-			return dctx.Err()
+		var errs []error
+		for _, c := range cons {
+			c.Drain()
 		}
+		for range cons {
+			select {
+			case err := <-consDone:
+				errs = append(errs, err)
+			case <-dctx.Done():
+				return dctx.Err()
+			}
+		}
+		return errors.Join(errs...)
 	}, again: func(dctx context.Context) error {
 		cfg := cfg
 		cfg.ConsumerDelay = 0
@@ -255,6 +269,34 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 		more.Drain()
 		return <-done
 	}}
+}
+
+// subscribers are a topic's durable subscribers. They subscribe at once,
+// whatever the consumer's delay: a durable subscription only keeps what
+// is sent after it exists.
+func subscribers(cfg workload.Config, n int, rec *history.Recorder, eps workload.Endpoints) []*workload.Consumer {
+	cfg.ConsumerDelay = 0
+	out := make([]*workload.Consumer, n)
+	for i := range out {
+		out[i] = workload.NewSubscriber(cfg, rec, eps, i+1)
+	}
+	return out
+}
+
+// allSubscribed is closed once every subscriber has subscribed.
+func allSubscribed(ctx context.Context, subs []*workload.Consumer) <-chan struct{} {
+	ready := make(chan struct{})
+	go func() {
+		for _, s := range subs {
+			select {
+			case <-s.Subscribed():
+			case <-ctx.Done():
+				return
+			}
+		}
+		close(ready)
+	}()
+	return ready
 }
 
 // alongside runs several producers at once and returns when all have.

@@ -23,6 +23,9 @@ func (f *File) CheckConfig() checker.Config {
 	// The silence guard must assume the producer's own receipt timeout.
 	cfg.SendTimeout = f.Workload.SendTimeout
 	cfg.Transactions = f.Workload.Transactions != nil
+	if t := f.Workload.Topic; t != nil {
+		cfg.Subscribers = t.Subscribers
+	}
 	for i, s := range f.Timeline {
 		cfg.Timeline = append(cfg.Timeline, checker.PlannedStep{Step: i + 1, Action: s.Action, Target: s.Target.String(), Offset: s.At})
 	}

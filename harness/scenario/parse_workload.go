@@ -35,6 +35,8 @@ func (p *parser) workload(f *File, m map[string]field) {
 			p.duration(fp, fe.val, false, &w.SendTimeout)
 		case "transactions":
 			w.Transactions = p.transactions(fp, fe.val)
+		case "topic":
+			w.Topic = p.topic(fp, fe.val)
 		}
 	}
 }
@@ -54,6 +56,24 @@ func (p *parser) transactions(fp string, v *yaml.Node) *Transactions {
 			p.integer(fp+".size", fe.val, 1, 100, &t.Size)
 		case "abort-every":
 			p.integer(fp+".abort-every", fe.val, 0, 1000, &t.AbortEvery)
+		}
+	}
+	return t
+}
+
+// topic reads workload.topic: a mapping of rate and subscribers, each
+// optional.
+func (p *parser) topic(fp string, v *yaml.Node) *Topic {
+	t := &Topic{Rate: 20, Subscribers: 2}
+	if isNull(v) {
+		return t
+	}
+	for name, fe := range p.fields(fp, v, topicFields) {
+		switch name {
+		case "rate":
+			p.integer(fp+".rate", fe.val, 1, 1000, &t.Rate)
+		case "subscribers":
+			p.integer(fp+".subscribers", fe.val, 1, 16, &t.Subscribers)
 		}
 	}
 	return t

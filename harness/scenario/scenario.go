@@ -76,6 +76,17 @@ type Workload struct {
 	// Transactions, when set, adds a producer of STOMP transactions on a
 	// connection of its own (the transactions field).
 	Transactions *Transactions
+	// Topic, when set, adds a topic beside the queue, with a producer of
+	// its own and durable subscribers (the topic field).
+	Topic *Topic
+}
+
+// Topic is the durable-topic part of a workload: a producer sending Rate
+// receipted messages a second (default 20) to a topic that Subscribers
+// durable subscribers (default 2) receive.
+type Topic struct {
+	Rate        int
+	Subscribers int
 }
 
 // Transactions is the transactional part of a workload: Rate

@@ -35,3 +35,22 @@ func TestTransactionMistakesNameTheirField(t *testing.T) {
 		{name: "not a mapping", src: txnHead + "  transactions: 4\n", line: 5, field: "workload.transactions", msg: "mapping"},
 	})
 }
+
+func TestTopicTakesItsDefaultsAndSurvivesARoundTrip(t *testing.T) {
+	f, err := Parse("t.yaml", []byte(txnHead+"  topic: {}\n"))
+	require.NoError(t, err)
+	require.NotNil(t, f.Workload.Topic)
+	assert.Equal(t, Topic{Rate: 20, Subscribers: 2}, *f.Workload.Topic)
+	assert.Equal(t, 2, f.CheckConfig().Subscribers, "the durable-subscribers check must run")
+
+	back, err := Parse("t.yaml", f.YAML())
+	require.NoError(t, err)
+	assert.Equal(t, f.Workload.Topic, back.Workload.Topic)
+}
+
+func TestTopicMistakesNameTheirField(t *testing.T) {
+	checkMistakes(t, []mistake{
+		{name: "no subscriber", src: txnHead + "  topic: {subscribers: 0}\n", line: 5, field: "workload.topic.subscribers", msg: "0 is out of range (1..16)"},
+		{name: "unknown field", src: txnHead + "  topic: {durable: true}\n", line: 5, field: "workload.topic.durable", msg: "unknown"},
+	})
+}

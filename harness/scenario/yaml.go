@@ -34,6 +34,7 @@ type (
 		SendTimeout   string `yaml:"send-timeout"`
 		// Transactions is left out when the workload has none.
 		Transactions *yamlTransactions `yaml:"transactions,omitempty"`
+		Topic        *yamlTopic        `yaml:"topic,omitempty"`
 	}
 	yamlStep struct {
 		At       string `yaml:"at"`
@@ -44,6 +45,10 @@ type (
 		// CPUs is a number, as the format reads it; 0 leaves it out.
 		CPUs   float64 `yaml:"cpus,omitempty"`
 		Offset string  `yaml:"offset,omitempty"`
+	}
+	yamlTopic struct {
+		Rate        int `yaml:"rate"`
+		Subscribers int `yaml:"subscribers"`
 	}
 	yamlTransactions struct {
 		Rate       int `yaml:"rate"`
@@ -91,6 +96,9 @@ func (f *File) YAML() []byte {
 			RejoinAsSlave: dur(x.RejoinWithin), RejoinAsFollower: dur(x.RejoinFollowerWithin),
 			Duplicates: "report", Ordered: x.RequireOrder, Findings: x.Findings,
 		},
+	}
+	if t := w.Topic; t != nil {
+		doc.Workload.Topic = &yamlTopic{Rate: t.Rate, Subscribers: t.Subscribers}
 	}
 	if t := w.Transactions; t != nil {
 		doc.Workload.Transactions = &yamlTransactions{Rate: t.Rate, Size: t.Size, AbortEvery: t.AbortEvery}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/amqha/amqha/harness/history"
@@ -20,15 +21,31 @@ type Consumer struct {
 	rec   *history.Recorder
 	eps   Endpoints
 	drain chan struct{}
+	// process names the client in the history, dest is what it
+	// subscribes to, and queue what the history calls that ("" for the
+	// scenario's queue).
+	process, dest, queue string
+	// connect and subscribe are extra frame headers, as key, value pairs:
+	// a durable subscriber's client-id and subscription name.
+	connect, subscribe []string
+	// subscribed is closed once the first SUBSCRIBE has been received.
+	subscribed chan struct{}
+	once       sync.Once
 }
 
-// NewConsumer returns a consumer that records into rec.
+// NewConsumer returns a consumer of the scenario's queue that records
+// into rec.
 func NewConsumer(cfg Config, rec *history.Recorder, eps Endpoints) *Consumer {
 	if cfg.DrainQuiet == 0 {
 		cfg.DrainQuiet = 5 * time.Second
 	}
-	return &Consumer{cfg: cfg, rec: rec, eps: eps, drain: make(chan struct{})}
+	return &Consumer{cfg: cfg, rec: rec, eps: eps, drain: make(chan struct{}), subscribed: make(chan struct{}),
+		process: history.Consumer, dest: "/queue/" + cfg.Queue}
 }
+
+// Subscribed is closed once the broker has taken the consumer's first
+// SUBSCRIBE: a durable subscription exists from then on.
+func (c *Consumer) Subscribed() <-chan struct{} { return c.subscribed }
 
 // Drain tells the consumer that no more faults or sends will come: it
 // returns once the queue has stayed empty for DrainQuiet while connected
@@ -43,9 +60,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for {
-		s, err := connectMaster(ctx, c.eps)
+		s, err := connectMaster(ctx, c.eps, c.connect...)
 		if err != nil {
-			return fmt.Errorf("consumer: %w", err)
+			return fmt.Errorf("%s: %w", c.process, err)
 		}
 		drained, err := c.session(ctx, s)
 		s.close()
@@ -53,7 +70,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("consumer: %w", ctx.Err())
+			return fmt.Errorf("%s: %w", c.process, ctx.Err())
 		}
 		_ = err // a lost connection is the normal case under faults: reconnect
 	}
@@ -61,8 +78,8 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // session consumes on one connection; it reports whether the drain completed.
 func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
-	sub := frame.New(frame.SUBSCRIBE, frame.Destination, "/queue/"+c.cfg.Queue, frame.Id, "0",
-		frame.Ack, frame.AckClientIndividual, "activemq.prefetchSize", prefetch)
+	sub := frame.New(frame.SUBSCRIBE, append([]string{frame.Destination, c.dest, frame.Id, "0",
+		frame.Ack, frame.AckClientIndividual, "activemq.prefetchSize", prefetch, frame.Receipt, "sub"}, c.subscribe...)...)
 	if err := s.write(sub); err != nil {
 		return false, err
 	}
@@ -105,11 +122,14 @@ func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
 			if f.Command == frame.ERROR {
 				return false, fmt.Errorf("ERROR frame: %s", f.Header.Get(frame.Message))
 			}
+			if f.Command == frame.RECEIPT {
+				c.once.Do(func() { close(c.subscribed) })
+			}
 			if f.Command != frame.MESSAGE {
 				continue
 			}
 			last = time.Now()
-			c.rec.Op(history.Op{Process: history.Consumer, Type: history.OK, F: history.Receive,
+			c.rec.Op(history.Op{Process: c.process, Type: history.OK, F: history.Receive, Queue: c.queue,
 				ID: messageID(f), Broker: s.broker, Redelivered: f.Header.Get("redelivered") == "true"})
 			if err := s.write(frame.New(frame.ACK, frame.Id, f.Header.Get(frame.Ack))); err != nil {
 				return false, err

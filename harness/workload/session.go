@@ -46,7 +46,9 @@ type session struct {
 
 // dial connects to addr and completes the STOMP handshake, which only a
 // master answers: a slave's port is closed and a frozen master never replies.
-func dial(ctx context.Context, ep Endpoint) (*session, error) {
+// Extra CONNECT headers (a durable subscriber's client-id) come as
+// key, value pairs.
+func dial(ctx context.Context, ep Endpoint, headers ...string) (*session, error) {
 	d := net.Dialer{Timeout: dialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", ep.Addr)
 	if err != nil {
@@ -55,7 +57,8 @@ func dial(ctx context.Context, ep Endpoint) (*session, error) {
 	s := &session{broker: ep.Broker, conn: conn, r: frame.NewReader(conn), w: frame.NewWriter(conn)}
 	_ = conn.SetDeadline(time.Now().Add(handshakeTimeout))
 	hb := fmt.Sprintf("0,%d", heartBeat.Milliseconds())
-	if err := s.w.Write(frame.New(frame.CONNECT, frame.AcceptVersion, "1.2", frame.Host, "/", frame.HeartBeat, hb)); err != nil {
+	connect := frame.New(frame.CONNECT, append([]string{frame.AcceptVersion, "1.2", frame.Host, "/", frame.HeartBeat, hb}, headers...)...)
+	if err := s.w.Write(connect); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("connect %s: %w", ep.Broker, err)
 	}
@@ -73,11 +76,11 @@ func dial(ctx context.Context, ep Endpoint) (*session, error) {
 }
 
 // connectMaster tries every endpoint until one answers as master.
-func connectMaster(ctx context.Context, eps Endpoints) (*session, error) {
+func connectMaster(ctx context.Context, eps Endpoints, headers ...string) (*session, error) {
 	for {
 		var errs []error
 		for _, ep := range eps(ctx) {
-			s, err := dial(ctx, ep)
+			s, err := dial(ctx, ep, headers...)
 			if err == nil {
 				return s, nil
 			}
