@@ -62,6 +62,8 @@ type analysis struct {
 	acks    []ack
 	samples []history.Event
 	base    time.Time
+	// master is the master evidence, nil until a check asks for it.
+	master *masterEvidence
 	// store is the store lookup after the drain, nil when none was made.
 	store *history.Event
 	res   Result
@@ -117,15 +119,25 @@ func (a *analysis) availability() CheckResult {
 }
 
 func (a *analysis) singleMaster() CheckResult {
-	c, overlaps := singleMaster(a.run.Events, a.acks)
+	c, overlaps := singleMaster(a.masterEvidence(), a.acks)
 	a.res.Overlaps = overlaps
 	return c
 }
 
 func (a *analysis) splitBrain() CheckResult {
-	c, ev := splitBrainAcks(masterEvidenceOf(a.run.Events, a.base), a.acks, a.base)
+	c, ev := splitBrainAcks(a.masterEvidence(), a.acks, a.base)
 	a.res.SplitBrainAcks = ev
 	return c
+}
+
+// masterEvidence is built once per run, for single-master and
+// split-brain-acks alike.
+func (a *analysis) masterEvidence() masterEvidence {
+	if a.master == nil {
+		ev := masterEvidenceOf(a.run.Events, a.base)
+		a.master = &ev
+	}
+	return *a.master
 }
 
 func (a *analysis) quorum() CheckResult {

@@ -19,6 +19,8 @@ type masterEvidence struct {
 	// note says which source the windows are and what the cross-check
 	// found, for the check's detail; empty for a probe-only history.
 	note string
+	// base is what details word their times relative to.
+	base time.Time
 	// unsure says why the two sources disagree too much for a pass: a log
 	// window of seconds in which the probe, sampling every 200 ms, never
 	// once saw that broker as master. Empty when they agree.
@@ -38,7 +40,7 @@ const silentLimit = 2 * time.Second
 // read, is judged by the probe as it always was.
 func masterEvidenceOf(events []history.Event, base time.Time) masterEvidence {
 	samples := roleSamples(events)
-	ev := masterEvidence{samples: samples, windows: masterWindows(samples)}
+	ev := masterEvidence{samples: samples, windows: masterWindows(samples), base: base}
 	lm := buildLogWindows(events)
 	if lm.lines == 0 {
 		return ev

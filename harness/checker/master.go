@@ -95,7 +95,7 @@ func masterWindows(samples []history.Event) []MasterWindow {
 // evidence either way. Without the run's operations it cannot tell a
 // quiet run from one whose masters went unseen; SingleMasterCheckRun can.
 func SingleMasterCheck(events []history.Event) (CheckResult, []MasterOverlap) {
-	return singleMaster(events, nil)
+	return singleMaster(masterEvidenceOf(events, runStart(events, firstSample(events))), nil)
 }
 
 // SingleMasterCheckRun is SingleMasterCheck over a whole run: it is also
@@ -103,14 +103,13 @@ func SingleMasterCheck(events []history.Event) (CheckResult, []MasterOverlap) {
 // at all, neither in the probe's samples nor in the logs, since somebody
 // answered those clients unseen.
 func SingleMasterCheckRun(run history.Run) (CheckResult, []MasterOverlap) {
-	return singleMaster(run.Events, acksByTime(run.Ops))
+	return singleMaster(masterEvidenceOf(run.Events, runStart(run.Events, firstSample(run.Events))), acksByTime(run.Ops))
 }
 
-func singleMaster(events []history.Event, acks []ack) (CheckResult, []MasterOverlap) {
+// singleMaster judges the master evidence, which split-brain-acks shares.
+func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) {
 	res := CheckResult{Name: SingleMaster}
-	base := runStart(events, firstSample(events))
-	ev := masterEvidenceOf(events, base)
-	samples, ws := ev.samples, ev.windows
+	samples, ws, base := ev.samples, ev.windows, ev.base
 	if len(samples) == 0 && !ev.fromLog {
 		res.Status = Unknown
 		res.Detail = "no role samples recorded"
