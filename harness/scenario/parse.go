@@ -23,7 +23,7 @@ import (
 var (
 	topFields      = []string{"name", "description", "tier", "profiles", "profile", "seed", "workload", "timeline", "expect"}
 	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet", "send-timeout"}
-	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset"}
+	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset", "latency"}
 	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
 		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "min-acks", "failures", "findings"}
 
