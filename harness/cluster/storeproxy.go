@@ -23,18 +23,16 @@ const (
 	storeProxyPath = "/srv/amqha/storeproxy.py"
 	// StoreDelayDir holds one file per database node, named after it,
 	// with the latency in whole milliseconds that the proxy adds to the
-	// broker's round trips to that node; the proxy re-reads it every
-	// storeProxyPoll.
-	StoreDelayDir  = "/srv/amq/tmp/store-delay"
-	storeProxyPoll = 100 * time.Millisecond
+	// broker's round trips to that node (conf/broker-run.sh passes the
+	// same path to the proxy).
+	StoreDelayDir = "/srv/amq/tmp/store-delay"
+	// StoreProxyPoll is how often the proxy re-reads its control files:
+	// a new latency is certain to be in effect this long after its write.
+	StoreProxyPoll = 100 * time.Millisecond
 	// storeProxyBase is the listening port of database node 1.
 	storeProxyBase = 15432
 	pgDirect       = 5432
 )
-
-// StoreProxyPoll is how long after its control file is written a new
-// latency is certain to be in effect.
-const StoreProxyPoll = storeProxyPoll
 
 // storeAddr is the host:port a broker's JDBC URL names for database node
 // name (the index-th): its proxy port on 127.0.0.1 when the cluster has
@@ -46,10 +44,6 @@ func (c *Cluster) storeAddr(name string, index int) string {
 	}
 	return name + ":" + strconv.Itoa(pgDirect)
 }
-
-// StoreProxied reports whether the brokers reach their store through the
-// store proxy.
-func (c *Cluster) StoreProxied() bool { return c.opts.storeProxy }
 
 // storeRoutes is the proxy's argument list, name=port=host:5432 per
 // database node.

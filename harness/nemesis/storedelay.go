@@ -27,8 +27,11 @@ type route struct {
 }
 
 // Apply writes the latency into every affected broker's control files,
-// all brokers at once: the fault starts when the last write returns,
-// within cluster.StoreProxyPoll of which every proxy has it.
+// all brokers at once, and returns one cluster.StoreProxyPoll after the
+// last write: only then is the latency certain to be in effect in every
+// proxy, so the fault's start stamp (inject's, at the return) is not
+// earlier than the fault, and no send the proxy still passed straight
+// through counts as a recovery.
 func (s storeDelay) Apply(ctx context.Context, targets []*cluster.Node) error {
 	routes, err := storeRoutes(s.c, targets)
 	if err != nil {
@@ -44,7 +47,15 @@ func (s storeDelay) Apply(ctx context.Context, targets []*cluster.Node) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(cluster.StoreProxyPoll):
+		return nil
+	}
 }
 
 // storeRoutes resolves the targets into the proxies to set. A broker
@@ -99,5 +110,5 @@ func undoesLatency(action fault.Action) bool {
 
 // latencyDetail names a store delay's latency in its event.
 func latencyDetail(d time.Duration) string {
-	return "latency " + d.String() + fmt.Sprintf(" (proxy re-reads within %s)", cluster.StoreProxyPoll)
+	return "latency " + d.String() + fmt.Sprintf(" (stamped %s after the write: the proxy re-reads it that often)", cluster.StoreProxyPoll)
 }

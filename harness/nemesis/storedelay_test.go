@@ -41,7 +41,7 @@ func TestAStoreDelayCarriesItsLatency(t *testing.T) {
 	f, err = (&Nemesis{}).fault(scenario.Step{Action: fault.StoreUndelay})
 	require.NoError(t, err)
 	assert.Zero(t, f.(storeDelay).latency, "an undelay writes 0")
-	assert.Equal(t, "latency 1.5s (proxy re-reads within 100ms)", latencyDetail(1500*time.Millisecond))
+	assert.Equal(t, "latency 1.5s (stamped 100ms after the write: the proxy re-reads it that often)", latencyDetail(1500*time.Millisecond))
 }
 
 // A store delay stays open until its own undo: a heal (the network
