@@ -30,14 +30,17 @@ func (c *Cluster) runBroker(ctx context.Context, idx int) (*Node, error) {
 		file("/srv/amq/conf/log4j.properties", confFile("log4j.properties"), 0o644),
 		file("/srv/amq/conf/activemq.xml", xml, 0o644),
 	}
+	env := map[string]string{"JAVA_OPTS": c.opts.javaOpts}
 	if c.profile.BrokerImage != "" {
 		files = files[2:] // the image brings its own entry point and logging
+	} else {
+		files = c.withStoreProxy(env, files)
 	}
 	return c.runNode(ctx, nodeSpec{
 		image: c.profile.BrokerImage,
 		name:  name, kind: KindBroker, index: idx, host: idx,
 		entry:  "/srv/amq/run.sh",
-		env:    map[string]string{"JAVA_OPTS": c.opts.javaOpts},
+		env:    env,
 		files:  files,
 		ports:  []string{STOMPPort},
 		mounts: mounts,

@@ -51,6 +51,7 @@ type options struct {
 	startTimeout time.Duration
 	progress     func(string)
 	runID        string
+	storeProxy   bool
 }
 
 // Option configures Run, in the style of testcontainers-go modules.
@@ -86,6 +87,11 @@ func NewRunID() string {
 	_, _ = rand.Read(b[:]) // crypto/rand does not fail on Linux
 	return time.Now().Format("20060102-150405") + "-" + hex.EncodeToString(b[:])
 }
+
+// WithStoreProxy puts the store proxy on every broker's path to its
+// database nodes (storeproxy.go), for the scenarios that delay the store;
+// without it the brokers' JDBC URLs name the databases directly.
+func WithStoreProxy(on bool) Option { return func(o *options) { o.storeProxy = on } }
 
 // WithRunID names the run (default: NewRunID).
 func WithRunID(id string) Option { return func(o *options) { o.runID = id } }

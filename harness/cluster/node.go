@@ -60,10 +60,11 @@ type Node struct {
 	endpoints map[string]string
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
-	mlog      masterLog // the broker's master window as its log tells it
-	quota     bool      // a CPU quota may be in place (see Starve)
-	clock     clock     // the broker's wall clock offset (clock.go)
-	iowait    ioWait    // when its IO exception handler last waited (iohandler.go)
+	mlog      masterLog  // the broker's master window as its log tells it
+	quota     bool       // a CPU quota may be in place (see Starve)
+	clock     clock      // the broker's wall clock offset (clock.go)
+	store     storeDelay // its store proxy's latencies (storeproxy.go)
+	iowait    ioWait     // when its IO exception handler last waited (iohandler.go)
 }
 
 // nodeSpec is how to start one node's container.

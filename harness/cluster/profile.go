@@ -144,7 +144,7 @@ var (
 // renderJDBCWith renders a broker of a one-database lease profile.
 func renderJDBCWith(l Lease) func(c *Cluster, name string) ([]byte, error) {
 	return func(c *Cluster, name string) ([]byte, error) {
-		return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBHost": "db",
+		return render("jdbc.xml.tmpl", map[string]any{"BrokerName": name, "DBAddr": c.storeAddr("db", 1),
 			"LeaseMillis": l.Duration.Milliseconds(), "KeepAliveMillis": l.KeepAlive.Milliseconds(),
 			"MaxDiffMillis": l.MaxDiffFromDBTime.Milliseconds(), "Timeouts": l.URLParams(), "LockTimeouts": l.LockURLParams(), "Fenced": l.Fenced,
 			"LeaseIOHandler": true})
@@ -158,7 +158,7 @@ func renderReplicatedWith(l Lease) func(c *Cluster, name string) ([]byte, error)
 	return func(c *Cluster, name string) ([]byte, error) {
 		hosts := make([]string, len(c.Databases))
 		for i, d := range c.Databases {
-			hosts[i] = d.Name + ":5432"
+			hosts[i] = c.storeAddr(d.Name, d.Index)
 		}
 		base := "jdbc:postgresql://" + strings.Join(hosts, ",") + "/activemq?targetServerType=primary&"
 		tail := "&hostRecheckSeconds=2&tcpKeepAlive=true"
@@ -252,3 +252,10 @@ func confFile(name string) []byte {
 
 // Has reports whether the profile runs nodes of kind k.
 func (p Profile) Has(k Kind) bool { return slices.Contains(p.Kinds, k) }
+
+// StoreProxyable reports whether the profile's brokers reach a database
+// through the node image's entry point, which can start the store proxy
+// (storeproxy.go): the JDBC profiles.
+func (p Profile) StoreProxyable() bool {
+	return p.Has(KindBroker) && p.Has(KindDB) && p.BrokerImage == ""
+}

@@ -4,8 +4,11 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -42,4 +45,42 @@ func TestBrokerConfigsMatchTheirGoldenFiles(t *testing.T) {
 			require.Equal(t, string(want), string(got), "%s activemq.xml differs from %s", profile, golden)
 		})
 	}
+}
+
+// A cluster with the store proxy points both the store's and the fenced
+// lease's data sources at the proxy's ports, one per database node, and
+// only then; the goldens above are the direct path.
+func TestTheStoreProxyTakesEveryJDBCURL(t *testing.T) {
+	for _, profile := range []string{"jdbc", "jdbc-stock", "replicated", "replicated-stock"} {
+		c := fakeCluster(profile)
+		c.opts.storeProxy = true
+		got, err := Profiles[profile].broker(c, "broker2")
+		require.NoError(t, err)
+		xml := string(got)
+		assert.NotContains(t, xml, ":5432", "%s: a JDBC URL still names a database directly", profile)
+		assert.Contains(t, xml, "jdbc:postgresql://127.0.0.1:15432", profile)
+		if Profiles[profile].Lease.Fenced {
+			assert.Equal(t, 2, strings.Count(xml, "jdbc:postgresql://127.0.0.1:15432"), "%s: the lease's own data source is proxied too", profile)
+		}
+		if Profiles[profile].Lease.Hosts == 3 {
+			assert.Contains(t, xml, "127.0.0.1:15432,127.0.0.1:15433,127.0.0.1:15434", profile)
+			assert.Equal(t, "pg1=15432=pg1:5432 pg2=15433=pg2:5432 pg3=15434=pg3:5432", c.storeRoutes())
+		}
+	}
+	direct := fakeCluster("jdbc")
+	assert.Equal(t, "db:5432", direct.storeAddr("db", 1))
+	assert.Nil(t, direct.withStoreProxy(map[string]string{}, nil), "no proxy script without the option")
+}
+
+// The harness remembers which routes it delayed, so a restore only
+// execs in brokers that have one.
+func TestStoreDelayRemembersDelayedRoutes(t *testing.T) {
+	var s storeDelay
+	assert.False(t, s.any())
+	s.set([]string{"pg1", "pg2"}, 800*time.Millisecond)
+	assert.True(t, s.any())
+	s.set([]string{"pg1"}, 0)
+	assert.True(t, s.any(), "pg2 is still delayed")
+	s.set([]string{"pg2"}, 0)
+	assert.False(t, s.any())
 }

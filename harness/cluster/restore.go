@@ -42,7 +42,8 @@ const baselineSteady = time.Second
 // Restore brings a cluster that a scenario left faulted back to its
 // healthy baseline: it lifts every CPU quota a starve left (on down nodes
 // too, which would keep it when started), thaws paused nodes, starts every
-// node that is down, sets skewed broker clocks back to the host's,
+// node that is down, sets skewed broker clocks back to the host's and
+// delayed store proxies back to pass-through,
 // and waits until one master and slaves, one ZooKeeper leader and
 // followers, and a database primary (with a synchronous standby under
 // Patroni) hold for baselineSteady; a broker whose IO exception handler
@@ -59,7 +60,7 @@ func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 			errs = append(errs, n.Resume(ctx))
 		}
 	}
-	errs = append(errs, c.startDown(ctx), c.SyncClocks(ctx))
+	errs = append(errs, c.startDown(ctx), c.SyncClocks(ctx), c.UndelayStores(ctx))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restore %s cluster: %w", c.profile.Name, err)
 	}

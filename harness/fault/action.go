@@ -5,7 +5,10 @@
 // registry, so a new action cannot be known to one and unknown to another.
 package fault
 
-import "slices"
+import (
+	"slices"
+	"time"
+)
 
 // Action is what a timeline step does to its target.
 type Action string
@@ -26,6 +29,10 @@ const (
 	Unstarve  Action = "unstarve"
 	ClockSkew Action = "clock-skew"
 	ClockSync Action = "clock-sync"
+	// StoreDelay slows a broker's path to its store in userspace, where
+	// delay needs the kernel's netem; StoreUndelay ends it.
+	StoreDelay   Action = "store-delay"
+	StoreUndelay Action = "store-undelay"
 )
 
 // Spec is what the harness knows about one action.
@@ -62,10 +69,15 @@ type Spec struct {
 	// Offset actions take an offset: a signed duration by which the
 	// target's wall clock runs ahead (positive) or behind (negative).
 	Offset bool
+	// Latency actions take a latency: how much longer each round trip on
+	// the target's path takes.
+	Latency bool
 	// Kinds, when set, are the only kinds of node the action can act on:
 	// a broker's clock is skewed inside its JVM, under libfaketime, which
 	// only the broker's entry point preloads.
 	Kinds []NodeKind
+	// KindsWhy says, in the parser's refusal, why only Kinds.
+	KindsWhy string
 }
 
 var specs = []Spec{
@@ -85,9 +97,28 @@ var specs = []Spec{
 	// failover and availability are not measured from it; what it breaks
 	// is the lease, which single-master and split-brain-acks judge.
 	{Action: ClockSkew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
-		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}},
-	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}},
+		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}, KindsWhy: faketimeWhy},
+	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}, KindsWhy: faketimeWhy},
+	// The store delay is the brokers' own store proxy (a process in each
+	// broker container), not the kernel's, so it runs on every host and a
+	// verdict does not depend on where it ran. It outlasts a restart: the
+	// proxy keeps the latency its control file holds.
+	{Action: StoreDelay, Doc: "delay every round trip between the target broker (or every broker, for db) and the store by latency (the brokers' store proxy; JDBC profiles)",
+		Disruptive: true, Undo: StoreUndelay, Latency: true, Outlasting: true, Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
+	{Action: StoreUndelay, Doc: "end a store delay: the proxy passes the target's store traffic straight through", Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
 }
+
+// Why the kind-limited actions reach only their kinds, for the parser's
+// refusals.
+const (
+	faketimeWhy = "only their entry point runs under libfaketime"
+	storeWhy    = "the delay sits on a broker's path to its store"
+)
+
+// MaxLatency is the longest store delay a step may ask for: longer than
+// any lease or statement timeout of the profiles, and short enough that a
+// typo (800s for 800ms) is refused rather than run.
+const MaxLatency = 30 * time.Second
 
 // MinCPUs is the least share of one CPU a starve can leave: the kernel
 // takes no CFS quota under 1 ms, and the longest period is 1 s.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Failover is measured from the faults that take service away, and the
@@ -55,5 +56,31 @@ func TestOnlyUnstarveEndsAStarve(t *testing.T) {
 	assert.False(t, s.Network, "a starve acts on the process, not its links")
 	for _, o := range Specs() {
 		assert.Equal(t, o.Action == Starve, o.Sized, "only starve takes cpus, not %s", o.Action)
+	}
+}
+
+// The store delay is its own action, beside netem's delay: it takes a
+// latency (no other action does), reaches brokers and databases, ends
+// only with store-undelay (a heal is the network faults', and the
+// latency outlives a restart), and is disruptive like a starve.
+func TestTheStoreDelayIsItsOwnFault(t *testing.T) {
+	s, ok := Lookup(StoreDelay)
+	require.True(t, ok)
+	assert.True(t, s.Latency)
+	assert.True(t, s.Disruptive)
+	assert.False(t, s.Network, "the proxy is no packet filter: heal does not end it")
+	assert.True(t, s.Reaches(Broker))
+	assert.True(t, s.Reaches(Database))
+	assert.False(t, s.Reaches(ZooKeeper))
+	assert.True(t, StoreUndelay.Undoes(StoreDelay))
+	assert.False(t, Heal.Undoes(StoreDelay))
+	assert.False(t, Restart.Undoes(StoreDelay))
+	assert.False(t, StoreUndelay.Undoes(Delay), "the netem delay is healed, not undelayed")
+	assert.False(t, StoreUndelay.Lasting())
+	for _, o := range Specs() {
+		assert.Equal(t, o.Action == StoreDelay, o.Latency, "only store-delay takes latency, not %s", o.Action)
+		if len(o.Kinds) > 0 {
+			assert.NotEmpty(t, o.KindsWhy, "%s reaches only some kinds and must say why", o.Action)
+		}
 	}
 }

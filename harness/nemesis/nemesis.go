@@ -24,20 +24,22 @@ type Fault interface {
 // holds it to fault.Actions(), so an action the parser accepts cannot
 // lack an implementation here.
 var families = map[fault.Action]func(c *cluster.Cluster) Fault{
-	fault.Kill:      func(*cluster.Cluster) Fault { return kill{} },
-	fault.Stop:      func(*cluster.Cluster) Fault { return stop{} },
-	fault.Start:     func(*cluster.Cluster) Fault { return start{} },
-	fault.Restart:   func(*cluster.Cluster) Fault { return restart{} },
-	fault.Pause:     func(*cluster.Cluster) Fault { return pause{} },
-	fault.Resume:    func(*cluster.Cluster) Fault { return resume{} },
-	fault.Partition: func(c *cluster.Cluster) Fault { return partition{c: c} },
-	fault.Heal:      func(c *cluster.Cluster) Fault { return heal{c} },
-	fault.Delay:     func(*cluster.Cluster) Fault { return netem{[]string{"delay", "300ms", "100ms"}} },
-	fault.Loss:      func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
-	fault.Starve:    func(*cluster.Cluster) Fault { return starve{} },
-	fault.Unstarve:  func(*cluster.Cluster) Fault { return unstarve{} },
-	fault.ClockSkew: func(*cluster.Cluster) Fault { return skew{} },
-	fault.ClockSync: func(*cluster.Cluster) Fault { return skew{} },
+	fault.Kill:         func(*cluster.Cluster) Fault { return kill{} },
+	fault.Stop:         func(*cluster.Cluster) Fault { return stop{} },
+	fault.Start:        func(*cluster.Cluster) Fault { return start{} },
+	fault.Restart:      func(*cluster.Cluster) Fault { return restart{} },
+	fault.Pause:        func(*cluster.Cluster) Fault { return pause{} },
+	fault.Resume:       func(*cluster.Cluster) Fault { return resume{} },
+	fault.Partition:    func(c *cluster.Cluster) Fault { return partition{c: c} },
+	fault.Heal:         func(c *cluster.Cluster) Fault { return heal{c} },
+	fault.Delay:        func(*cluster.Cluster) Fault { return netem{[]string{"delay", "300ms", "100ms"}} },
+	fault.Loss:         func(c *cluster.Cluster) Fault { return partition{c: c, probability: "0.2"} },
+	fault.Starve:       func(*cluster.Cluster) Fault { return starve{} },
+	fault.Unstarve:     func(*cluster.Cluster) Fault { return unstarve{} },
+	fault.ClockSkew:    func(*cluster.Cluster) Fault { return skew{} },
+	fault.ClockSync:    func(*cluster.Cluster) Fault { return skew{} },
+	fault.StoreDelay:   func(c *cluster.Cluster) Fault { return storeDelay{c: c} },
+	fault.StoreUndelay: func(c *cluster.Cluster) Fault { return storeDelay{c: c} },
 }
 
 // fault returns the family that implements the step's action on its
@@ -64,6 +66,9 @@ func (n *Nemesis) fault(step scenario.Step) (Fault, error) {
 	case skew:
 		f.offset = step.Offset
 		return f, nil
+	case storeDelay:
+		f.latency = step.Latency
+		return f, nil
 	default:
 		return f, nil
 	}
@@ -88,7 +93,10 @@ func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := Supported(action); err != nil {
 		return err
 	}
-	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && p.BrokerImage != "" {
+	if err := checkStoreDelay(p, action); err != nil {
+		return err
+	}
+	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && !spec.Reaches(fault.Database) && p.BrokerImage != "" {
 		return fmt.Errorf("%s: profile %s runs brokers of its own image, whose entry point does not preload libfaketime", action, p.Name)
 	}
 	need, ok := target.Needs()
@@ -131,6 +139,9 @@ func (n *Nemesis) Apply(ctx context.Context, idx int, step scenario.Step) error 
 	detail := offsetDetail(step)
 	if step.CPUs > 0 {
 		detail = cpusDetail(step.CPUs)
+	}
+	if step.Latency > 0 {
+		detail = latencyDetail(step.Latency)
 	}
 	brokers, err := n.resolve(ctx, step.Action, step.Target)
 	if err != nil {

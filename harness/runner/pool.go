@@ -21,7 +21,10 @@ const (
 
 // Pool keeps one running cluster per profile for a whole session, so that
 // the bring-up (up to a minute for replicated) is paid once, not once per
-// scenario. Scenarios on one profile take its cluster in turn.
+// scenario. Scenarios on one profile take its cluster in turn; those that
+// delay the store share a second one, whose brokers reach the store
+// through the store proxy, so that every other scenario keeps the direct
+// path and its timing.
 type Pool struct {
 	image string
 	runID string
@@ -36,6 +39,16 @@ type pooled struct {
 	c         *cluster.Cluster
 	built     int // clusters built for this profile so far
 	scenarios int // scenarios run on the current cluster
+	proxied   bool
+}
+
+// poolKey names a profile's cluster in the pool: the profile, and
+// "+store-proxy" for its proxied twin.
+func poolKey(profile string, proxied bool) string {
+	if proxied {
+		return profile + "+store-proxy"
+	}
+	return profile
 }
 
 // NewPool returns an empty pool whose clusters run image and carry runID
@@ -61,15 +74,17 @@ type Lease struct {
 // Release gives the cluster back for the profile's next scenario.
 func (l *Lease) Release() { l.p.mu.Unlock() }
 
-// Acquire hands profile's cluster to a scenario: restored to its baseline
-// if one is running, else built. Its role samples go to rec and its logs
-// to dir from now on. The lease must be released, also on error.
-func (p *Pool) Acquire(ctx context.Context, profile string, rec *history.Recorder, dir string, say func(string)) (*Lease, error) {
+// Acquire hands profile's cluster to a scenario, the one with the store
+// proxy if proxied: restored to its baseline if one is running, else
+// built. Its role samples go to rec and its logs to dir from now on. The
+// lease must be released, also on error.
+func (p *Pool) Acquire(ctx context.Context, profile string, proxied bool, rec *history.Recorder, dir string, say func(string)) (*Lease, error) {
+	key := poolKey(profile, proxied)
 	p.mu.Lock()
-	pf, ok := p.byPf[profile]
+	pf, ok := p.byPf[key]
 	if !ok {
-		pf = &pooled{}
-		p.byPf[profile] = pf
+		pf = &pooled{proxied: proxied}
+		p.byPf[key] = pf
 	}
 	p.mu.Unlock()
 	pf.mu.Lock()
@@ -89,7 +104,7 @@ func (p *Pool) Acquire(ctx context.Context, profile string, rec *history.Recorde
 	}
 	pf.scenarios++
 	l.Cluster, l.Turn, l.Prepared = pf.c, pf.scenarios, time.Since(began)
-	l.Name = fmt.Sprintf("%s#%d", profile, pf.built)
+	l.Name = fmt.Sprintf("%s#%d", key, pf.built)
 	return l, nil
 }
 
@@ -106,7 +121,7 @@ func restore(ctx context.Context, c *cluster.Cluster) error {
 func (p *Pool) build(ctx context.Context, pf *pooled, profile string, rec *history.Recorder, dir string, say func(string)) error {
 	pf.built++
 	c, err := cluster.Run(ctx, cluster.WithImage(p.image), cluster.WithProfile(profile),
-		cluster.WithRecorder(rec), cluster.WithLogDir(dir),
+		cluster.WithRecorder(rec), cluster.WithLogDir(dir), cluster.WithStoreProxy(pf.proxied),
 		cluster.WithRunID(fmt.Sprintf("%s-%s-%d", p.runID, profile, pf.built)), cluster.WithProgress(say))
 	pf.c, pf.scenarios = c, 0
 	if err != nil {

@@ -30,12 +30,15 @@ const (
 	exploreStream                   uint64 = 0x616d71686145 // "amqhaE": a fixed second PCG word, so the seed alone decides
 )
 
-// exploreCPUs and exploreOffsets are the sizes a starve and a clock skew
-// are drawn from: from a barely running node to one at a quarter of a CPU,
-// and from a skew under a lease's tolerance to one well past it.
+// exploreCPUs, exploreOffsets and exploreLatencies are the sizes a
+// starve, a clock skew and a store delay are drawn from: from a barely
+// running node to one at a quarter of a CPU, from a skew under a lease's
+// tolerance to one well past it, and from a store delay under the fenced
+// lease's 1 s statement timeout to ones past it and past a keep-alive.
 var (
-	exploreCPUs    = []float64{0.02, 0.05, 0.1, 0.25}
-	exploreOffsets = []time.Duration{-2 * time.Minute, -30 * time.Second, -5 * time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
+	exploreLatencies = []time.Duration{200 * time.Millisecond, 800 * time.Millisecond, 1500 * time.Millisecond, 3 * time.Second}
+	exploreCPUs      = []float64{0.02, 0.05, 0.1, 0.25}
+	exploreOffsets   = []time.Duration{-2 * time.Minute, -30 * time.Second, -5 * time.Second, 5 * time.Second, 30 * time.Second, 2 * time.Minute}
 )
 
 // Allow refuses a step a profile cannot run (a db target on shared-kahadb,

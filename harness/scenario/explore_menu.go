@@ -20,10 +20,14 @@ func (fam family) pick(rng *rand.Rand) Step {
 	s := fam.shapes[rng.IntN(len(fam.shapes))]
 	cpus := exploreCPUs[rng.IntN(len(exploreCPUs))]
 	offset := exploreOffsets[rng.IntN(len(exploreOffsets))]
-	if spec, _ := fault.Lookup(s.Action); spec.Sized {
+	latency := exploreLatencies[rng.IntN(len(exploreLatencies))]
+	switch spec, _ := fault.Lookup(s.Action); {
+	case spec.Sized:
 		s.CPUs = cpus
-	} else if spec.Offset {
+	case spec.Offset:
 		s.Offset = offset
+	case spec.Latency:
+		s.Latency = latency
 	}
 	return s
 }
@@ -40,9 +44,11 @@ var (
 // from, each with all its shapes, before a profile's allow removes those
 // it cannot run: process faults, partitions of a node, of the master's
 // side (minority, majority), across a bridge and scoped with from, packet
-// loss, CPU starvation and broker clock skew. Delay is left out: the
-// kernel of many hosts has no sch_netem, and a schedule must run wherever
-// it was drawn.
+// loss, CPU starvation, broker clock skew and store delay (which the
+// profile's allow keeps to the JDBC profiles; a schedule that draws it
+// runs on the proxied cluster). The netem delay is left out: the kernel
+// of many hosts has no sch_netem, and a schedule must run wherever it was
+// drawn; the store delay is the brokers' own proxy and runs anywhere.
 func exploreMenu() []family {
 	process := family{name: "process"}
 	for _, a := range []fault.Action{ActionKill, ActionStop, ActionPause, ActionRestart} {
@@ -70,7 +76,11 @@ func exploreMenu() []family {
 	for _, t := range exploreBrokers {
 		skew.shapes = append(skew.shapes, Step{Action: fault.ClockSkew, Target: fault.MustTarget(t)})
 	}
-	return []family{process, partition, loss, starve, skew}
+	store := family{name: "store-delay"}
+	for _, t := range []string{"master", "slave", "db"} {
+		store.shapes = append(store.shapes, Step{Action: fault.StoreDelay, Target: fault.MustTarget(t)})
+	}
+	return []family{process, partition, loss, starve, skew, store}
 }
 
 // allowedMenu is exploreMenu without the shapes allow refuses, and

@@ -25,7 +25,7 @@ var (
 	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet", "send-timeout", "transactions", "topic"}
 	txnFields      = []string{"rate", "size", "abort-every"}
 	topicFields    = []string{"rate", "subscribers"}
-	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset"}
+	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset", "latency"}
 	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
 		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "ordered", "min-acks", "failures", "findings"}
 

@@ -6,6 +6,7 @@ package scenario
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -37,8 +38,9 @@ var undoing = map[fault.Action]struct {
 	opens        fault.Action
 	verb, itself string
 }{
-	fault.Resume:   {fault.Pause, "pauses", "resumed itself"},
-	fault.Unstarve: {fault.Starve, "starves", "lifted its quota itself"},
+	fault.Resume:       {fault.Pause, "pauses", "resumed itself"},
+	fault.Unstarve:     {fault.Starve, "starves", "lifted its quota itself"},
+	fault.StoreUndelay: {fault.StoreDelay, "delays", "ended itself"},
 }
 
 func (p *parser) timeline(f *File, m map[string]field) {
@@ -149,6 +151,8 @@ func (p *parser) timeline(f *File, m map[string]field) {
 			}
 		}
 
+		p.latencyField(path, item, sm, actionOK, spec, &st)
+
 		if fe, ok := sm["cpus"]; ok {
 			p.cpus(path, fe, actionOK, spec, &st)
 		} else if actionOK && spec.Sized {
@@ -201,8 +205,20 @@ func (p *parser) reaches(v *yaml.Node, path string, spec fault.Spec, t Target, l
 	if ok {
 		what = fmt.Sprintf("%s is a %s node", t, k)
 	}
-	p.at(v, path, "%s acts on %s nodes only (only their entry point runs under libfaketime), and %s: use master, slave, slaves or broker:N",
-		spec.Action, kinds, what)
+	p.at(v, path, "%s acts on %s nodes only (%s), and %s: use %s",
+		spec.Action, kinds, spec.KindsWhy, what, kindTargets(spec.Kinds))
+}
+
+// kindTargets lists the targets that name nodes of kinds, for advice.
+func kindTargets(kinds []fault.NodeKind) string {
+	var out []string
+	if slices.Contains(kinds, fault.Broker) {
+		out = append(out, "master", "slave", "slaves", "broker:N")
+	}
+	if slices.Contains(kinds, fault.Database) {
+		out = append(out, "db", "db:N")
+	}
+	return strings.Join(out, ", ")
 }
 
 // offset reads a clock-skew's offset: a signed Go duration in whole

@@ -114,7 +114,8 @@ type Step struct {
 	// that kind (broker, zk or db); empty means every other node.
 	From fault.NodeKind
 	// Duration, if non-zero, heals the fault automatically after it; only
-	// pause, partition, delay, loss, starve and clock-skew take one.
+	// pause, partition, delay, loss, starve, clock-skew and store-delay
+	// take one.
 	Duration time.Duration
 	// CPUs is, on a starve, the share of one CPU the target is left
 	// (0.05: 5 ms of CPU time in every 100 ms); 0 on every other action.
@@ -122,6 +123,21 @@ type Step struct {
 	// Offset is how far a clock-skew step moves the target's wall clock:
 	// ahead when positive, behind when negative; zero for other actions.
 	Offset time.Duration
+	// Latency is how much longer a store-delay step makes each round trip
+	// on the target's path to the store; zero for other actions.
+	Latency time.Duration
+}
+
+// DelaysStore reports whether a step of the timeline slows the store: the
+// scenario then runs on a cluster whose brokers reach it through the store
+// proxy, and only such a scenario does.
+func (f *File) DelaysStore() bool {
+	for _, s := range f.Timeline {
+		if spec, _ := fault.Lookup(s.Action); spec.Latency {
+			return true
+		}
+	}
+	return false
 }
 
 // String describes the step, e.g. "10s kill master",
@@ -139,6 +155,9 @@ func (s Step) String() string {
 	}
 	if s.Offset != 0 {
 		out += " by " + signed(s.Offset)
+	}
+	if s.Latency > 0 {
+		out += " by " + s.Latency.String()
 	}
 	if s.Duration > 0 {
 		out += " for " + s.Duration.String()

@@ -43,8 +43,9 @@ type (
 		From     string `yaml:"from,omitempty"`
 		Duration string `yaml:"duration,omitempty"`
 		// CPUs is a number, as the format reads it; 0 leaves it out.
-		CPUs   float64 `yaml:"cpus,omitempty"`
-		Offset string  `yaml:"offset,omitempty"`
+		CPUs    float64 `yaml:"cpus,omitempty"`
+		Offset  string  `yaml:"offset,omitempty"`
+		Latency string  `yaml:"latency,omitempty"`
 	}
 	yamlTopic struct {
 		Rate        int `yaml:"rate"`
@@ -123,6 +124,9 @@ func (f *File) YAML() []byte {
 		}
 		if s.Offset != 0 {
 			st.Offset = dur(s.Offset)
+		}
+		if s.Latency > 0 {
+			st.Latency = dur(s.Latency)
 		}
 		doc.Timeline = append(doc.Timeline, st)
 	}

@@ -8,6 +8,18 @@ printf 'networkaddress.cache.ttl=1\nnetworkaddress.cache.negative.ttl=0\n' > /sr
 for jar in postgresql tomcat9-dbcp tomcat9-juli; do
   [ -e "/usr/share/java/$jar.jar" ] && ln -sf "/usr/share/java/$jar.jar" /srv/amq/lib/
 done
+# A cluster whose scenario slows the store (store-delay) gives its brokers
+# the store proxy (harness/cluster/storeproxy.go): AMQHA_STORE_PROXY lists
+# its routes, and the JDBC URLs point at them on 127.0.0.1. The JVM starts
+# once they listen, so its first lease attempt does not meet a closed
+# port. The control files' latencies outlive a restart: only the harness
+# ends a delay. The proxy runs before LD_PRELOAD: its clock stays real.
+if [ -n "$AMQHA_STORE_PROXY" ]; then
+  rm -f /srv/amq/tmp/store-proxy.ready
+  python3 /srv/amqha/storeproxy.py /srv/amq/tmp/store-delay /srv/amq/tmp/store-proxy.ready $AMQHA_STORE_PROXY &
+  i=0
+  while [ ! -e /srv/amq/tmp/store-proxy.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+fi
 # The JVM runs under libfaketime so that a clock-skew fault can move its
 # wall clock (harness/cluster/clock.go): the offset file starts at +0 on
 # every container start and is re-read at most once a second; monotonic
