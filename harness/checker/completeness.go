@@ -80,7 +80,7 @@ func (a *analysis) silences(seen map[string]history.Event, add addGap) {
 		}
 	}
 	for i := range a.run.Ops {
-		if op := &a.run.Ops[i]; op.Process == history.Producer && op.F == history.Send {
+		if op := &a.run.Ops[i]; history.IsProducer(op.Process) && op.F == history.Send {
 			check(op.Time)
 		}
 	}

@@ -14,6 +14,9 @@ type ack struct {
 	invoked time.Time
 	id      string
 	broker  string
+	// process and conn are the client and connection the receipt came on.
+	process string
+	conn    string
 }
 
 // Failovers measures, for every disruptive fault that started, the time to
@@ -144,7 +147,7 @@ func producerEnd(run history.Run) time.Time {
 // because several producers stamp their own times and may interleave.
 func acksByTime(ops []history.Op) []ack {
 	isAck := func(op *history.Op) bool {
-		return op.Type == history.OK && op.F == history.Send && op.Process == history.Producer
+		return op.Type == history.OK && op.F == history.Send && history.IsProducer(op.Process)
 	}
 	// Counting first costs one cheap pass and saves the doubling copies of
 	// a slice that holds a third of a long history.
@@ -164,7 +167,8 @@ func acksByTime(ops []history.Op) []ack {
 	acks := make([]ack, 0, n)
 	for i := range ops {
 		if isAck(&ops[i]) {
-			acks = append(acks, ack{at: ops[i].Time, invoked: invoked[ops[i].ID], id: ops[i].ID, broker: ops[i].Broker})
+			op := &ops[i]
+			acks = append(acks, ack{at: op.Time, invoked: invoked[op.ID], id: op.ID, broker: op.Broker, process: op.Process, conn: op.Conn})
 		}
 	}
 	byTime := func(a, b ack) int { return a.at.Compare(b.at) }

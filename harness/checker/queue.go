@@ -75,7 +75,7 @@ func TotalQueue(ops []history.Op) QueueResult {
 		case op.F == history.Receive && op.Type == history.OK:
 			c.Delivered++
 			ids[op.ID] += oneDelivery
-		case op.F == history.Send && op.Process == history.Producer:
+		case op.F == history.Send && history.IsProducer(op.Process):
 			var f idState
 			switch op.Type {
 			case history.Invoke:

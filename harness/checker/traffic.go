@@ -87,7 +87,7 @@ func (a *analysis) producerOps(from, to time.Time, invokesOnly bool) int {
 	n := 0
 	for i := range a.run.Ops {
 		op := &a.run.Ops[i]
-		if op.Process == history.Producer && op.F == history.Send && (!invokesOnly || op.Type == history.Invoke) &&
+		if history.IsProducer(op.Process) && op.F == history.Send && (!invokesOnly || op.Type == history.Invoke) &&
 			!op.Time.Before(from) && op.Time.Before(to) {
 			n++
 		}

@@ -132,6 +132,10 @@ type SplitBrainAck struct {
 	ID     string    `json:"id"`
 	Broker string    `json:"broker"`
 	At     time.Time `json:"at"`
+	// Process and Conn are the client that was told "stored" and the
+	// connection the receipt came on; empty in histories without them.
+	Process string `json:"process,omitempty"`
+	Conn    string `json:"conn,omitempty"`
 	// Other is the broker whose master window OtherWindow contains At.
 	Other       string       `json:"other"`
 	OtherWindow MasterWindow `json:"other_window"`
@@ -244,13 +248,16 @@ const (
 
 // Result is result.json.
 type Result struct {
-	Scenario string          `json:"scenario"`
-	Profile  string          `json:"profile"`
-	Verdict  Status          `json:"verdict"`
-	Checks   []CheckResult   `json:"checks"`
-	Counts   Counts          `json:"counts"`
-	Failover []Failover      `json:"failover"`
-	Queue    QueueResult     `json:"queue"`
+	Scenario string        `json:"scenario"`
+	Profile  string        `json:"profile"`
+	Verdict  Status        `json:"verdict"`
+	Checks   []CheckResult `json:"checks"`
+	Counts   Counts        `json:"counts"`
+	Failover []Failover    `json:"failover"`
+	Queue    QueueResult   `json:"queue"`
+	// Queues is the total-queue analysis of each queue, for a run whose
+	// clients spread over several; Queue is then their total.
+	Queues   []PerQueue      `json:"queues,omitempty"`
 	Overlaps []MasterOverlap `json:"master_overlaps,omitempty"`
 	// SplitBrainAcks is the split-brain-acks evidence, capped at 100.
 	SplitBrainAcks []SplitBrainAck `json:"split_brain_acks,omitempty"`

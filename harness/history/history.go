@@ -4,6 +4,8 @@
 package history
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/amqha/amqha/harness/fault"
@@ -33,11 +35,28 @@ const (
 	Receive Func = "receive"
 )
 
-// Process names of the workload's clients.
+// Process names of the workload's clients. A run with one producer and
+// one consumer names them so; a population names its clients
+// "producer-N" and "consumer-N" (see ClientName).
 const (
 	Producer = "producer"
 	Consumer = "consumer"
 )
+
+// ClientName is the process name of the i-th (1-based) of n clients of a
+// kind: the bare kind when it is the only one, so that histories recorded
+// before populations keep their names.
+func ClientName(kind string, i, n int) string {
+	if n <= 1 {
+		return kind
+	}
+	return kind + "-" + strconv.Itoa(i)
+}
+
+// IsProducer reports whether a process name is one of the producers.
+func IsProducer(process string) bool {
+	return process == Producer || strings.HasPrefix(process, Producer+"-")
+}
 
 // Op is one line of history.jsonl.
 type Op struct {
@@ -53,8 +72,16 @@ type Op struct {
 	// RetryOf names the send whose unknown outcome this send retries.
 	RetryOf string `json:"retry_of,omitempty"`
 	// Redelivered is the broker's redelivered flag on a delivery.
-	Redelivered bool   `json:"redelivered,omitempty"`
-	Error       string `json:"error,omitempty"`
+	Redelivered bool `json:"redelivered,omitempty"`
+	// Queue is the queue sent to or delivered from, as the scenario's
+	// queues are numbered (q1, q2, ...); empty for the single queue of a
+	// scenario with one, so histories from before populations load as
+	// they were.
+	Queue string `json:"queue,omitempty"`
+	// Conn names the client's connection the operation went over; a
+	// client gets a new one at every reconnect.
+	Conn  string `json:"conn,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // Role is what a broker is, as the role probe saw it.

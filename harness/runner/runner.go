@@ -59,7 +59,17 @@ func Validate(f *scenario.File, profile string) error {
 			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
 		}
 	}
-	return nil
+	return checkPopulation(f, p)
+}
+
+// checkPopulation refuses a client population where the profile has no
+// brokers: the ZooKeeper workload is one client of znodes.
+func checkPopulation(f *scenario.File, p cluster.Profile) error {
+	w := f.Workload
+	if p.Has(cluster.KindBroker) || (w.Producers <= 1 && w.Consumers <= 1 && w.Queues <= 1 && w.Connect != workload.ConnectAny) {
+		return nil
+	}
+	return fmt.Errorf("%s: workload: profile %s has no brokers, so its workload is one ZooKeeper client: producers, consumers, queues and connect: any need STOMP brokers", f.Path, p.Name)
 }
 
 // checkStep is Validate for one step, which an exploratory schedule also
@@ -171,7 +181,7 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		drained = fmt.Sprintf("timed out after %s: %v", drainTimeout, err)
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
-	drainStore(ctx, c, w, rec, queue, p)
+	drainStore(ctx, c, w, rec, p)
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrained, Detail: drained})
 	settle(ctx, f, c, began, p)
 	return nil
@@ -217,39 +227,22 @@ type load struct {
 	// again drains once more with a fresh consumer; nil where there is no
 	// store to ask whether anything is left.
 	again func(context.Context) error
+	// queues are the broker's names of the run's queues, for the store lookup.
+	queues []string
 }
 
 // newLoad picks the client for the profile: STOMP against brokers, or
 // znode creates against a ZooKeeper-only ensemble. The STOMP consumer
-// starts at once (after its configured delay) and runs until drained.
+// consumers start at once (after their configured delay) and run until drained.
 func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, queue string) load {
 	cfg := workloadConfig(f, queue)
 	if len(c.Brokers) == 0 {
 		z := workload.NewZK(cfg, rec, endpoints(c.ZooKeepers, cluster.ZKPort))
 		return load{produce: z.Run, drain: z.FinalRead}
 	}
-	eps := endpoints(c.Brokers, cluster.STOMPPort)
-	prod := workload.NewProducer(cfg, rec, eps)
-	cons := workload.NewConsumer(cfg, rec, eps)
-	consDone := make(chan error, 1)
-	go func() { consDone <- cons.Run(ctx) }()
-	return load{produce: prod.Run, drain: func(dctx context.Context) error {
-		cons.Drain()
-		select {
-		case err := <-consDone:
-			return err
-		case <-dctx.Done():
-			return dctx.Err()
-		}
-	}, again: func(dctx context.Context) error {
-		cfg := cfg
-		cfg.ConsumerDelay = 0
-		more := workload.NewConsumer(cfg, rec, eps)
-		done := make(chan error, 1)
-		go func() { done <- more.Run(dctx) }()
-		more.Drain()
-		return <-done
-	}}
+	pop := workload.NewPopulation(cfg, f.Workload.Producers, f.Workload.Consumers, rec, endpoints(c.Brokers, cluster.STOMPPort))
+	pop.StartConsumers(ctx)
+	return load{produce: pop.Produce, drain: pop.Drain, again: pop.DrainAgain, queues: workload.Destinations(cfg)}
 }
 
 func playTimeline(ctx context.Context, f *scenario.File, nem *nemesis.Nemesis, p *progress) error {
@@ -277,7 +270,8 @@ func workloadConfig(f *scenario.File, queue string) workload.Config {
 	w := f.Workload
 	return workload.Config{Queue: queue, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
 		MessageSize: w.MessageSize, Persistent: w.Persistent, ConsumerDelay: w.ConsumerDelay,
-		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet, SendTimeout: w.SendTimeout}
+		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet, SendTimeout: w.SendTimeout,
+		Queues: w.Queues, Connect: w.Connect, Silence: w.Silence}
 }
 
 func endpoints(nodes []*cluster.Node, port string) workload.Endpoints {

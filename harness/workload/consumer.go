@@ -17,22 +17,23 @@ const prefetch = "50"
 // Consumer receives with client-individual acks and records every delivery.
 type Consumer struct {
 	cfg   Config
+	cl    Client
 	rec   *history.Recorder
-	eps   Endpoints
+	conn  *connector
 	drain chan struct{}
 }
 
-// NewConsumer returns a consumer that records into rec.
-func NewConsumer(cfg Config, rec *history.Recorder, eps Endpoints) *Consumer {
+// NewConsumer returns a consumer of cl's queue that records into rec.
+func NewConsumer(cfg Config, cl Client, rec *history.Recorder, eps Endpoints) *Consumer {
 	if cfg.DrainQuiet == 0 {
 		cfg.DrainQuiet = 5 * time.Second
 	}
-	return &Consumer{cfg: cfg, rec: rec, eps: eps, drain: make(chan struct{})}
+	return &Consumer{cfg: cfg, cl: cl, rec: rec, conn: newConnector(cl.Name, cfg, eps), drain: make(chan struct{})}
 }
 
 // Drain tells the consumer that no more faults or sends will come: it
 // returns once the queue has stayed empty for DrainQuiet while connected
-// to a master.
+// to a broker.
 func (c *Consumer) Drain() { close(c.drain) }
 
 // Run consumes until the drain completes or ctx ends.
@@ -43,7 +44,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for {
-		s, err := connectMaster(ctx, c.eps)
+		s, err := c.conn.connect(ctx)
 		if err != nil {
 			return fmt.Errorf("consumer: %w", err)
 		}
@@ -61,7 +62,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // session consumes on one connection; it reports whether the drain completed.
 func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
-	sub := frame.New(frame.SUBSCRIBE, frame.Destination, "/queue/"+c.cfg.Queue, frame.Id, "0",
+	sub := frame.New(frame.SUBSCRIBE, frame.Destination, "/queue/"+c.cl.Destination, frame.Id, "0",
 		frame.Ack, frame.AckClientIndividual, "activemq.prefetchSize", prefetch)
 	if err := s.write(sub); err != nil {
 		return false, err
@@ -109,8 +110,8 @@ func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
 				continue
 			}
 			last = time.Now()
-			c.rec.Op(history.Op{Process: history.Consumer, Type: history.OK, F: history.Receive,
-				ID: messageID(f), Broker: s.broker, Redelivered: f.Header.Get("redelivered") == "true"})
+			c.rec.Op(history.Op{Process: c.cl.Name, Type: history.OK, F: history.Receive, ID: messageID(f),
+				Broker: s.broker, Queue: c.cl.Queue, Conn: s.id, Redelivered: f.Header.Get("redelivered") == "true"})
 			if err := s.write(frame.New(frame.ACK, frame.Id, f.Header.Get(frame.Ack))); err != nil {
 				return false, err
 			}
