@@ -59,6 +59,7 @@ type analysis struct {
 	run     history.Run
 	cfg     Config
 	q       QueueResult
+	per     []PerQueue
 	acks    []ack
 	samples []history.Event
 	base    time.Time
@@ -70,11 +71,15 @@ type analysis struct {
 }
 
 func newAnalysis(run history.Run, cfg Config) *analysis {
-	a := &analysis{run: run, cfg: cfg, q: TotalQueue(run.Ops), acks: acksByTime(run.Ops), samples: roleSamples(run.Events)}
+	a := &analysis{run: run, cfg: cfg, q: TotalQueue(run.Ops), per: TotalQueues(run.Ops),
+		acks: acksByTime(run.Ops), samples: roleSamples(run.Events)}
 	if cfg.StoreChecked {
 		a.store = splitStranded(&a.q, run.Events)
+		for i := range a.per {
+			splitStranded(&a.per[i].QueueResult, run.Events)
+		}
 	}
-	a.res = Result{Counts: a.q.Counts, Queue: a.q, Failover: failovers(run, a.acks), Phases: Phases(run, a.acks)}
+	a.res = Result{Counts: a.q.Counts, Queue: a.q, Queues: a.per, Failover: failovers(run, a.acks), Phases: Phases(run, a.acks)}
 	a.res.Start, a.res.End = runSpan(run)
 	a.base = runStart(run.Events, a.res.Start)
 	return a
@@ -91,10 +96,17 @@ func (a *analysis) lacking(s Spec) string {
 	return strings.Join(out, " and ")
 }
 
-func (a *analysis) loss() CheckResult       { return lossCheck(a.q) }
-func (a *analysis) unexpected() CheckResult { return unexpectedCheck(a.q) }
-func (a *analysis) duplicates() CheckResult { return duplicatesCheck(a.q, a.cfg.FailOnDuplicates) }
-func (a *analysis) failover() CheckResult   { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
+func (a *analysis) loss() CheckResult { return perQueueCheck(lossCheck(a.q), a.per, lossCheck) }
+
+func (a *analysis) unexpected() CheckResult {
+	return perQueueCheck(unexpectedCheck(a.q), a.per, unexpectedCheck)
+}
+
+func (a *analysis) duplicates() CheckResult {
+	dup := func(q QueueResult) CheckResult { return duplicatesCheck(q, a.cfg.FailOnDuplicates) }
+	return perQueueCheck(dup(a.q), a.per, dup)
+}
+func (a *analysis) failover() CheckResult { return failoverCheck(a.res.Failover, a.cfg.MaxFailover) }
 
 func (a *analysis) durable() CheckResult {
 	a.res.Subscribers = Subscribers(a.run.Ops)

@@ -89,5 +89,6 @@ func TestDurable_TopicTrafficIsNotTheQueues(t *testing.T) {
 	q := TotalQueue(s.run.Ops)
 
 	assert.Equal(t, Counts{SentOK: 1, Delivered: 1}, q.Counts)
+	assert.Empty(t, TotalQueues(s.run.Ops), "a topic is no queue of its own")
 	wantStatus(t, durableCheck(Subscribers(s.run.Ops), 2, false), Fail)
 }

@@ -14,6 +14,9 @@ type ack struct {
 	invoked time.Time
 	id      string
 	broker  string
+	// process and conn are the client and connection the receipt came on.
+	process string
+	conn    string
 }
 
 // Failovers measures, for every disruptive fault that started, the time to
@@ -164,7 +167,8 @@ func acksByTime(ops []history.Op) []ack {
 	acks := make([]ack, 0, n)
 	for i := range ops {
 		if isAck(&ops[i]) {
-			acks = append(acks, ack{at: ops[i].Time, invoked: invoked[ops[i].ID], id: ops[i].ID, broker: ops[i].Broker})
+			op := &ops[i]
+			acks = append(acks, ack{at: op.Time, invoked: invoked[op.ID], id: op.ID, broker: op.Broker, process: op.Process, conn: op.Conn})
 		}
 	}
 	byTime := func(a, b ack) int { return a.at.Compare(b.at) }

@@ -86,7 +86,8 @@ func splitBrainAcks(ev masterEvidence, acks []ack, base time.Time) (CheckResult,
 			violations++
 			hit = true
 			if len(out) < maxEvidence {
-				out = append(out, SplitBrainAck{ID: a.id, Broker: a.broker, At: a.at, Other: ws[w].Node, OtherWindow: ws[w]})
+				out = append(out, SplitBrainAck{ID: a.id, Broker: a.broker, At: a.at, Process: a.process, Conn: a.conn,
+					Other: ws[w].Node, OtherWindow: ws[w]})
 			}
 		}
 		if hit {
@@ -121,8 +122,8 @@ func splitBrainAcks(ev masterEvidence, acks []ack, base time.Time) (CheckResult,
 			parts = append(parts, fmt.Sprintf("and %d more", violations-maxListed))
 			break
 		}
-		p := fmt.Sprintf("%s acknowledged by %s at %s while %s was master (%s–%s)",
-			v.ID, v.Broker, rel(v.At, base), v.Other, rel(v.OtherWindow.From, base), rel(v.OtherWindow.To, base))
+		p := fmt.Sprintf("%s acknowledged by %s%s at %s while %s was master (%s–%s)",
+			v.ID, v.Broker, v.client(), rel(v.At, base), v.Other, rel(v.OtherWindow.From, base), rel(v.OtherWindow.To, base))
 		if v.OtherAckID != "" {
 			p += fmt.Sprintf(", %s acknowledged %s at %s", v.Other, v.OtherAckID, rel(v.OtherAckAt, base))
 		}
@@ -135,6 +136,16 @@ func splitBrainAcks(ev masterEvidence, acks []ack, base time.Time) (CheckResult,
 	c.Detail = fmt.Sprintf("%d of %d acks were given by a broker while another was master (%d pairs%s, %s windows)%s: %s%s",
 		badAcks, checked, violations, capped, ev.source(), skipped, strings.Join(parts, "; "), note)
 	return c, out
+}
+
+// client names, for the detail, the client that got the ack and on which
+// connection; empty for a history recorded before connections were (whose
+// details, golden files among them, read as they always did).
+func (v SplitBrainAck) client() string {
+	if v.Conn == "" {
+		return ""
+	}
+	return fmt.Sprintf(" to %s (connection %s)", v.Process, v.Conn)
 }
 
 // nearestAcks fills in, for each violation, the other broker's

@@ -132,6 +132,10 @@ type SplitBrainAck struct {
 	ID     string    `json:"id"`
 	Broker string    `json:"broker"`
 	At     time.Time `json:"at"`
+	// Process and Conn are the client that was told "stored" and the
+	// connection the receipt came on; empty in histories without them.
+	Process string `json:"process,omitempty"`
+	Conn    string `json:"conn,omitempty"`
 	// Other is the broker whose master window OtherWindow contains At.
 	Other       string       `json:"other"`
 	OtherWindow MasterWindow `json:"other_window"`
@@ -259,6 +263,9 @@ type Result struct {
 	Counts   Counts        `json:"counts"`
 	Failover []Failover    `json:"failover"`
 	Queue    QueueResult   `json:"queue"`
+	// Queues is the total-queue analysis of each queue, for a run whose
+	// clients spread over several; Queue is then their total.
+	Queues []PerQueue `json:"queues,omitempty"`
 	// Order is what the consumers received out of their producers' order.
 	Order OrderResult `json:"order"`
 	// Subscribers is the total-queue of each durable topic subscriber.

@@ -22,19 +22,23 @@ var appID = regexp.MustCompile(`[mt][0-9]{7}`)
 func (p Profile) HasJDBCStore() bool { return p.Lease != nil }
 
 // StoredIDs lists, sorted, the application ids of the messages ActiveMQ
-// still holds for queue in its JDBC store (ACTIVEMQ_MSGS on the primary).
-// An acknowledged send that was never delivered is stranded if it is
-// here, and lost if it is not.
-func (c *Cluster) StoredIDs(ctx context.Context, queue string) ([]string, error) {
+// still holds for the queues in its JDBC store (ACTIVEMQ_MSGS on the
+// primary). An acknowledged send that was never delivered is stranded if
+// it is here, and lost if it is not.
+func (c *Cluster) StoredIDs(ctx context.Context, queues ...string) ([]string, error) {
 	db, err := c.storePrimary()
 	if err != nil {
 		return nil, err
 	}
-	sql := fmt.Sprintf("SELECT encode(msg, 'escape') FROM activemq_msgs WHERE container = 'queue://%s'", strings.ReplaceAll(queue, "'", "''"))
+	names := make([]string, len(queues))
+	for i, q := range queues {
+		names[i] = "'queue://" + strings.ReplaceAll(q, "'", "''") + "'"
+	}
+	sql := "SELECT encode(msg, 'escape') FROM activemq_msgs WHERE container IN (" + strings.Join(names, ", ") + ")"
 	out, err := db.Exec(ctx, "env", "PGPASSWORD=postgres", "psql", "-h", "127.0.0.1", "-U", "postgres", "-d", "activemq",
 		"-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql)
 	if err != nil {
-		return nil, fmt.Errorf("look up queue %s in the store on %s: %w", queue, db.Name, err)
+		return nil, fmt.Errorf("look up queues %s in the store on %s: %w", strings.Join(queues, ", "), db.Name, err)
 	}
 	ids := appID.FindAllString(out, -1)
 	slices.Sort(ids)

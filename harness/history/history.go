@@ -4,6 +4,8 @@
 package history
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/amqha/amqha/harness/fault"
@@ -33,16 +35,27 @@ const (
 	Receive Func = "receive"
 )
 
-// Process names of the workload's clients.
+// Process names of the workload's clients. A run with one producer and
+// one consumer names them so; a population names its clients
+// "producer-N" and "consumer-N" (see ClientName).
 const (
 	Producer = "producer"
 	Consumer = "consumer"
 )
 
-// IsProducer reports whether a process is one of the workload's
-// producers: "producer", or a name that starts with it (producer-tx).
+// ClientName is the process name of the i-th (1-based) of n clients of a
+// kind: the bare kind when it is the only one, so that histories recorded
+// before populations keep their names.
+func ClientName(kind string, i, n int) string {
+	if n <= 1 {
+		return kind
+	}
+	return kind + "-" + strconv.Itoa(i)
+}
+
+// IsProducer reports whether a process name is one of the producers.
 func IsProducer(process string) bool {
-	return len(process) >= len(Producer) && process[:len(Producer)] == Producer
+	return process == Producer || strings.HasPrefix(process, Producer+"-")
 }
 
 // TopicPrefix starts the Queue of a send or delivery on a topic.
@@ -64,17 +77,22 @@ type Op struct {
 	ID string `json:"id"`
 	// Broker is the broker that acknowledged a send or delivered a message.
 	Broker string `json:"broker,omitempty"`
-	// Queue is the destination of a send or a delivery; empty means the
-	// scenario's one queue, as histories recorded before queues were named.
-	Queue string `json:"queue,omitempty"`
 	// Txn is the STOMP transaction a send went in, empty for a single
 	// send; the send completes with the transaction's COMMIT or ABORT.
 	Txn string `json:"txn,omitempty"`
 	// RetryOf names the send whose unknown outcome this send retries.
 	RetryOf string `json:"retry_of,omitempty"`
 	// Redelivered is the broker's redelivered flag on a delivery.
-	Redelivered bool   `json:"redelivered,omitempty"`
-	Error       string `json:"error,omitempty"`
+	Redelivered bool `json:"redelivered,omitempty"`
+	// Queue is the queue sent to or delivered from, as the scenario's
+	// queues are numbered (q1, q2, ...); empty for the single queue of a
+	// scenario with one, so histories from before populations load as
+	// they were; topic://<name> for the durable topic.
+	Queue string `json:"queue,omitempty"`
+	// Conn names the client's connection the operation went over; a
+	// client gets a new one at every reconnect.
+	Conn  string `json:"conn,omitempty"`
+	Error string `json:"error,omitempty"`
 }
 
 // Role is what a broker is, as the role probe saw it.

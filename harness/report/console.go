@@ -52,6 +52,7 @@ func Summary(w io.Writer, rows []Row) {
 		})
 	}
 	renderTable(w, t, "summary")
+	queueTable(w, rows)
 	incompleteLines(w, rows)
 }
 

@@ -59,7 +59,17 @@ func Validate(f *scenario.File, profile string) error {
 			return fmt.Errorf("%s:%d: timeline[%d]: %w", f.Path, s.Line, i, err)
 		}
 	}
-	return nil
+	return checkPopulation(f, p)
+}
+
+// checkPopulation refuses a client population where the profile has no
+// brokers: the ZooKeeper workload is one client of znodes.
+func checkPopulation(f *scenario.File, p cluster.Profile) error {
+	w := f.Workload
+	if p.Has(cluster.KindBroker) || (w.Producers <= 1 && w.Consumers <= 1 && w.Queues <= 1 && w.Connect != workload.ConnectAny) {
+		return nil
+	}
+	return fmt.Errorf("%s: workload: profile %s has no brokers, so its workload is one ZooKeeper client: producers, consumers, queues and connect: any need STOMP brokers", f.Path, p.Name)
 }
 
 // checkStep is Validate for one step, which an exploratory schedule also
@@ -171,7 +181,7 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		drained = fmt.Sprintf("timed out after %s: %v", drainTimeout, err)
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
-	drainStore(ctx, c, w, rec, queue, p)
+	drainStore(ctx, c, w, rec, p)
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrained, Detail: drained})
 	settle(ctx, f, c, began, p)
 	return nil
@@ -217,11 +227,13 @@ type load struct {
 	// again drains once more with a fresh consumer; nil where there is no
 	// store to ask whether anything is left.
 	again func(context.Context) error
+	// queues are the broker's names of the run's queues, for the store lookup.
+	queues []string
 }
 
 // newLoad picks the client for the profile: STOMP against brokers, or
 // znode creates against a ZooKeeper-only ensemble. The STOMP consumer
-// starts at once (after its configured delay) and runs until drained.
+// consumers start at once (after their configured delay) and run until drained.
 func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *history.Recorder, queue string) load {
 	cfg := workloadConfig(f, queue)
 	if len(c.Brokers) == 0 {
@@ -229,46 +241,24 @@ func newLoad(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *his
 		return load{produce: z.Run, drain: z.FinalRead}
 	}
 	eps := endpoints(c.Brokers, cluster.STOMPPort)
-	prod := workload.NewProducer(cfg, rec, eps)
-	produce := prod.Run
+	pop := workload.NewPopulation(cfg, f.Workload.Producers, f.Workload.Consumers, rec, eps)
+	pop.StartConsumers(ctx)
+	produce, drain := pop.Produce, pop.Drain
 	if t := f.Workload.Transactions; t != nil {
 		tx := workload.NewTxProducer(cfg, workload.Transactions{Rate: t.Rate, Size: t.Size, AbortEvery: t.AbortEvery}, rec, eps)
-		produce = alongside(prod.Run, tx.Run)
+		produce = alongside(produce, tx.Run)
 	}
-	cons := []*workload.Consumer{workload.NewConsumer(cfg, rec, eps)}
 	if t := f.Workload.Topic; t != nil {
 		subs := subscribers(cfg, t.Subscribers, rec, eps)
-		cons = append(cons, subs...)
+		done := make(chan error, len(subs))
+		for _, s := range subs {
+			go func() { done <- s.Run(ctx) }()
+		}
 		topic := workload.NewTopicProducer(cfg, t.Rate, rec, eps)
 		produce = alongside(produce, func(ctx context.Context) error { return topic.Run(ctx, allSubscribed(ctx, subs)) })
+		drain = alongside(drain, drainAll(subs, done))
 	}
-	consDone := make(chan error, len(cons))
-	for _, c := range cons {
-		go func() { consDone <- c.Run(ctx) }()
-	}
-	return load{produce: produce, drain: func(dctx context.Context) error {
-		var errs []error
-		for _, c := range cons {
-			c.Drain()
-		}
-		for range cons {
-			select {
-			case err := <-consDone:
-				errs = append(errs, err)
-			case <-dctx.Done():
-				return dctx.Err()
-			}
-		}
-		return errors.Join(errs...)
-	}, again: func(dctx context.Context) error {
-		cfg := cfg
-		cfg.ConsumerDelay = 0
-		more := workload.NewConsumer(cfg, rec, eps)
-		done := make(chan error, 1)
-		go func() { done <- more.Run(dctx) }()
-		more.Drain()
-		return <-done
-	}}
+	return load{produce: produce, drain: drain, again: pop.DrainAgain, queues: workload.Destinations(cfg)}
 }
 
 // subscribers are a topic's durable subscribers. They subscribe at once,
@@ -281,6 +271,25 @@ func subscribers(cfg workload.Config, n int, rec *history.Recorder, eps workload
 		out[i] = workload.NewSubscriber(cfg, rec, eps, i+1)
 	}
 	return out
+}
+
+// drainAll drains subscribers whose Run results arrive on done.
+func drainAll(subs []*workload.Consumer, done <-chan error) func(context.Context) error {
+	return func(dctx context.Context) error {
+		for _, s := range subs {
+			s.Drain()
+		}
+		var errs []error
+		for range subs {
+			select {
+			case err := <-done:
+				errs = append(errs, err)
+			case <-dctx.Done():
+				return dctx.Err()
+			}
+		}
+		return errors.Join(errs...)
+	}
 }
 
 // allSubscribed is closed once every subscriber has subscribed.
@@ -299,7 +308,8 @@ func allSubscribed(ctx context.Context, subs []*workload.Consumer) <-chan struct
 	return ready
 }
 
-// alongside runs several producers at once and returns when all have.
+// alongside runs several producers (or drains) at once and returns when
+// all have.
 func alongside(runs ...func(context.Context) error) func(context.Context) error {
 	return func(ctx context.Context) error {
 		errs := make(chan error, len(runs))
@@ -339,7 +349,8 @@ func workloadConfig(f *scenario.File, queue string) workload.Config {
 	w := f.Workload
 	return workload.Config{Queue: queue, Duration: w.Duration, Rate: w.Rate, InFlight: w.InFlight,
 		MessageSize: w.MessageSize, Persistent: w.Persistent, ConsumerDelay: w.ConsumerDelay,
-		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet, SendTimeout: w.SendTimeout}
+		ConsumerRate: w.ConsumerRate, DrainQuiet: w.DrainQuiet, SendTimeout: w.SendTimeout,
+		Queues: w.Queues, Connect: w.Connect, Silence: w.Silence}
 }
 
 func endpoints(nodes []*cluster.Node, port string) workload.Endpoints {

@@ -18,13 +18,13 @@ const storeDrain = 30 * time.Second
 // drains again with a fresh consumer, up to storeDrain. What is left then
 // is recorded, so the checker can tell stranded messages (stored, never
 // dispatched) from lost ones.
-func drainStore(ctx context.Context, c *cluster.Cluster, w load, rec *history.Recorder, queue string, p *progress) {
+func drainStore(ctx context.Context, c *cluster.Cluster, w load, rec *history.Recorder, p *progress) {
 	if !c.Profile().HasJDBCStore() || w.again == nil {
 		return
 	}
 	deadline := time.Now().Add(storeDrain)
 	for {
-		ids, err := c.StoredIDs(ctx, queue)
+		ids, err := c.StoredIDs(ctx, w.queues...)
 		ev := history.Event{Type: history.StoreEvent, IDs: ids}
 		switch {
 		case err != nil:

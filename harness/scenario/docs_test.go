@@ -27,6 +27,9 @@ func TestTheDocsListTheWholeVocabulary(t *testing.T) {
 	for _, k := range fault.NumberedTargets() {
 		assert.Contains(t, guide, "| `"+string(k)+":N` |", "scenarios/README.md has no row for target %s:N", k)
 	}
+	for _, f := range workloadFields {
+		assert.Contains(t, guide, "| `"+f+"` |", "scenarios/README.md has no row for workload field %s", f)
+	}
 	for _, c := range checker.Checks() {
 		assert.Contains(t, readme, "| `"+string(c)+"` |", "README.md's check table has no row for %s", c)
 	}

@@ -22,11 +22,12 @@ import (
 // The fields of each mapping, in documentation order.
 var (
 	topFields      = []string{"name", "description", "tier", "profiles", "profile", "seed", "workload", "timeline", "expect"}
-	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet", "send-timeout", "transactions", "topic"}
-	txnFields      = []string{"rate", "size", "abort-every"}
-	topicFields    = []string{"rate", "subscribers"}
-	stepFields     = []string{"at", "action", "target", "from", "duration", "cpus", "offset", "latency"}
-	expectFields   = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
+	workloadFields = []string{"duration", "rate", "in-flight", "message-size", "persistent", "consumer-delay", "consumer-rate", "drain-quiet", "send-timeout",
+		"producers", "consumers", "queues", "connect", "silence-limit", "transactions", "topic"}
+	txnFields    = []string{"rate", "size", "abort-every"}
+	topicFields  = []string{"rate", "subscribers"}
+	stepFields   = []string{"at", "action", "target", "from", "duration", "cpus", "offset", "latency"}
+	expectFields = []string{"no-loss", "single-master", "split-brain-acks", "quorum-blocking", "quorum-resume",
 		"max-failover", "max-unavailable", "rejoin-as-slave", "rejoin-as-follower", "duplicates", "ordered", "min-acks", "failures", "findings"}
 
 	// homes says where a misplaced field belongs.

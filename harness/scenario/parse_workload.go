@@ -2,7 +2,17 @@ package scenario
 
 // This file holds the workload: section of the parser.
 
-import "gopkg.in/yaml.v3"
+import (
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/amqha/amqha/harness/workload"
+)
+
+// maxClients bounds producers and consumers: each is a connection and a
+// goroutine or two, and a broker's default maximumConnections is 1000.
+const maxClients = 256
 
 func (p *parser) workload(f *File, m map[string]field) {
 	w := defaultWorkload()
@@ -33,11 +43,53 @@ func (p *parser) workload(f *File, m map[string]field) {
 			p.duration(fp, fe.val, false, &w.DrainQuiet)
 		case "send-timeout":
 			p.duration(fp, fe.val, false, &w.SendTimeout)
+		case "producers":
+			p.integer(fp, fe.val, 1, maxClients, &w.Producers)
+		case "consumers":
+			p.integer(fp, fe.val, 1, maxClients, &w.Consumers)
+		case "queues":
+			p.integer(fp, fe.val, 1, maxClients, &w.Queues)
+		case "connect":
+			p.connect(fp, fe, &w.Connect)
+		case "silence-limit":
+			p.duration(fp, fe.val, false, &w.Silence)
 		case "transactions":
 			w.Transactions = p.transactions(fp, fe.val)
 		case "topic":
 			w.Topic = p.topic(fp, fe.val)
 		}
+	}
+	p.population(wm, w)
+}
+
+func (p *parser) connect(path string, fe field, dst *workload.Connect) {
+	s, ok := p.word(path, fe.val)
+	if !ok {
+		return
+	}
+	names := make([]string, len(workload.Connects))
+	for i, c := range workload.Connects {
+		if string(c) == s {
+			*dst = c
+			return
+		}
+		names[i] = string(c)
+	}
+	p.at(fe.val, path, "unknown connect policy %q (use one of %s)", s, strings.Join(names, ", "))
+}
+
+// population refuses a population that leaves a queue without a producer
+// or a consumer, or whose producers cannot share the rate.
+func (p *parser) population(wm map[string]field, w Workload) {
+	q, ok := wm["queues"]
+	if ok && w.Producers < w.Queues {
+		p.at(q.val, "workload.queues", "%d queues need at least as many producers, got %d", w.Queues, w.Producers)
+	}
+	if ok && w.Consumers < w.Queues {
+		p.at(q.val, "workload.queues", "%d queues need at least as many consumers, got %d", w.Queues, w.Consumers)
+	}
+	if r, ok := wm["producers"]; ok && w.Rate < w.Producers {
+		p.at(r.val, "workload.producers", "%d producers share a rate of %d sends/s: give each at least one", w.Producers, w.Rate)
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/fault"
+	"github.com/amqha/amqha/harness/workload"
 )
 
 // File is one parsed and validated scenario, with defaults applied.
@@ -73,6 +74,22 @@ type Workload struct {
 	// keeps a blocked client on its broker, as a JMS client with
 	// ActiveMQ's default sendTimeout of 0 stays.
 	SendTimeout time.Duration
+	// Producers and Consumers are how many of each client the run drives,
+	// each on its own connection (default 1 and 1). Rate is shared among
+	// the producers; InFlight is each producer's window.
+	Producers int
+	Consumers int
+	// Queues is how many queues the clients spread over, the i-th client
+	// of a kind on queue i mod Queues (default 1).
+	Queues int
+	// Connect is how each client picks its broker at every (re)connect
+	// (default workload.ConnectMaster).
+	Connect workload.Connect
+	// Silence is how long a client keeps a connection on which nothing,
+	// not even the broker's heart-beat, arrives (default 5s). A longer one
+	// keeps clients on a frozen broker, as ActiveMQ's inactivity monitor
+	// (30 s by default) keeps a JMS client.
+	Silence time.Duration
 	// Transactions, when set, adds a producer of STOMP transactions on a
 	// connection of its own (the transactions field).
 	Transactions *Transactions
@@ -228,6 +245,7 @@ const (
 	DefaultDuration     = 40 * time.Second
 	DefaultRate         = 100
 	DefaultInFlight     = 8
+	DefaultSilence      = 5 * time.Second
 	DefaultMessageSize  = 256
 	DefaultDrainQuiet   = 5 * time.Second
 	DefaultMaxFailover  = 30 * time.Second
@@ -247,6 +265,11 @@ func defaultWorkload() Workload {
 		Persistent:  true,
 		DrainQuiet:  DefaultDrainQuiet,
 		SendTimeout: checker.DefaultSendTimeout,
+		Producers:   1,
+		Consumers:   1,
+		Queues:      1,
+		Connect:     workload.ConnectMaster,
+		Silence:     DefaultSilence,
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/fault"
+	"github.com/amqha/amqha/harness/workload"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -66,7 +67,8 @@ expect:
 		Profiles: []string{"shared-kahadb", "jdbc"},
 		Seed:     7,
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
-			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second, SendTimeout: 20 * time.Second},
+			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second, SendTimeout: 20 * time.Second,
+			Producers: 1, Consumers: 1, Queues: 1, Connect: workload.ConnectMaster, Silence: 5 * time.Second},
 		Timeline: []Step{
 			{Line: 17, At: 10 * time.Second, Action: "kill", Target: fault.MustTarget("master")},
 			{Line: 20, At: 20 * time.Second, Action: "restart", Target: fault.MustTarget("previous")},
@@ -88,7 +90,8 @@ func TestDefaultsApply(t *testing.T) {
 	want := &File{
 		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Tier: TierDefault, Profiles: []string{"zookeeper"},
 		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
-			Persistent: true, DrainQuiet: 5 * time.Second, SendTimeout: 10 * time.Second},
+			Persistent: true, DrainQuiet: 5 * time.Second, SendTimeout: 10 * time.Second,
+			Producers: 1, Consumers: 1, Queues: 1, Connect: workload.ConnectMaster, Silence: 5 * time.Second},
 		Expect: Expect{SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
 			QuorumResume: 30 * time.Second, MaxFailover: 30 * time.Second, MaxUnavailable: 0,
 			RejoinWithin: 30 * time.Second, RejoinFollowerWithin: 30 * time.Second},

@@ -7,7 +7,18 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/amqha/amqha/harness/fault"
+	"github.com/amqha/amqha/harness/workload"
 )
+
+// nonDefault is v, or the zero value where v is the default d, which
+// omitempty then leaves out.
+func nonDefault[T comparable](v, d T) T {
+	var zero T
+	if v == d {
+		return zero
+	}
+	return v
+}
 
 // The YAML shape of a File, in documentation order. Durations are strings
 // in Go syntax, as the format wants them.
@@ -32,6 +43,13 @@ type (
 		ConsumerRate  int    `yaml:"consumer-rate"`
 		DrainQuiet    string `yaml:"drain-quiet"`
 		SendTimeout   string `yaml:"send-timeout"`
+		// The population's fields are left out at their defaults, so a
+		// scenario of one producer and one consumer reads as it always did.
+		Producers int    `yaml:"producers,omitempty"`
+		Consumers int    `yaml:"consumers,omitempty"`
+		Queues    int    `yaml:"queues,omitempty"`
+		Connect   string `yaml:"connect,omitempty"`
+		Silence   string `yaml:"silence-limit,omitempty"`
 		// Transactions is left out when the workload has none.
 		Transactions *yamlTransactions `yaml:"transactions,omitempty"`
 		Topic        *yamlTopic        `yaml:"topic,omitempty"`
@@ -89,6 +107,8 @@ func (f *File) YAML() []byte {
 			Duration: dur(w.Duration), Rate: w.Rate, InFlight: w.InFlight, MessageSize: w.MessageSize,
 			Persistent: w.Persistent, ConsumerDelay: dur(w.ConsumerDelay), ConsumerRate: w.ConsumerRate,
 			DrainQuiet: dur(w.DrainQuiet), SendTimeout: dur(w.SendTimeout),
+			Producers: nonDefault(w.Producers, 1), Consumers: nonDefault(w.Consumers, 1), Queues: nonDefault(w.Queues, 1),
+			Connect: string(nonDefault(w.Connect, workload.ConnectMaster)), Silence: string(nonDefault(dur(w.Silence), dur(DefaultSilence))),
 		},
 		Expect: yamlExpect{
 			SingleMaster: x.SingleMaster, MinAcks: x.MinAcks, SplitBrainAcks: x.SplitBrainAcks,

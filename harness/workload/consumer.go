@@ -18,38 +18,43 @@ const prefetch = "50"
 // Consumer receives with client-individual acks and records every delivery.
 type Consumer struct {
 	cfg   Config
+	cl    Client
 	rec   *history.Recorder
-	eps   Endpoints
+	conn  *connector
 	drain chan struct{}
-	// process names the client in the history, dest is what it
-	// subscribes to, and queue what the history calls that ("" for the
-	// scenario's queue).
-	process, dest, queue string
-	// connect and subscribe are extra frame headers, as key, value pairs:
-	// a durable subscriber's client-id and subscription name.
-	connect, subscribe []string
-	// subscribed is closed once the first SUBSCRIBE has been received.
+	// subscribe are extra SUBSCRIBE headers, as key, value pairs: a
+	// durable subscriber's subscription name.
+	subscribe []string
+	// subscribed is closed once the broker has taken the first SUBSCRIBE.
 	subscribed chan struct{}
 	once       sync.Once
 }
 
-// NewConsumer returns a consumer of the scenario's queue that records
-// into rec.
-func NewConsumer(cfg Config, rec *history.Recorder, eps Endpoints) *Consumer {
+// NewConsumer returns a consumer of cl's queue that records into rec.
+func NewConsumer(cfg Config, cl Client, rec *history.Recorder, eps Endpoints) *Consumer {
 	if cfg.DrainQuiet == 0 {
 		cfg.DrainQuiet = 5 * time.Second
 	}
-	return &Consumer{cfg: cfg, rec: rec, eps: eps, drain: make(chan struct{}), subscribed: make(chan struct{}),
-		process: history.Consumer, dest: "/queue/" + cfg.Queue}
+	return &Consumer{cfg: cfg, cl: cl, rec: rec, conn: newConnector(cl.Name, cfg, eps), drain: make(chan struct{}),
+		subscribed: make(chan struct{})}
 }
 
 // Subscribed is closed once the broker has taken the consumer's first
 // SUBSCRIBE: a durable subscription exists from then on.
 func (c *Consumer) Subscribed() <-chan struct{} { return c.subscribed }
 
+// destination is the STOMP destination of the client's queue, or of its
+// topic for a durable subscriber.
+func (c *Consumer) destination() string {
+	if history.IsTopic(c.cl.Queue) {
+		return "/topic/" + c.cl.Destination
+	}
+	return "/queue/" + c.cl.Destination
+}
+
 // Drain tells the consumer that no more faults or sends will come: it
 // returns once the queue has stayed empty for DrainQuiet while connected
-// to a master.
+// to a broker.
 func (c *Consumer) Drain() { close(c.drain) }
 
 // Run consumes until the drain completes or ctx ends.
@@ -60,9 +65,9 @@ func (c *Consumer) Run(ctx context.Context) error {
 		return ctx.Err()
 	}
 	for {
-		s, err := connectMaster(ctx, c.eps, c.connect...)
+		s, err := c.conn.connect(ctx)
 		if err != nil {
-			return fmt.Errorf("%s: %w", c.process, err)
+			return fmt.Errorf("%s: %w", c.cl.Name, err)
 		}
 		drained, err := c.session(ctx, s)
 		s.close()
@@ -70,7 +75,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			return nil
 		}
 		if ctx.Err() != nil {
-			return fmt.Errorf("%s: %w", c.process, ctx.Err())
+			return fmt.Errorf("%s: %w", c.cl.Name, ctx.Err())
 		}
 		_ = err // a lost connection is the normal case under faults: reconnect
 	}
@@ -78,7 +83,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 
 // session consumes on one connection; it reports whether the drain completed.
 func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
-	sub := frame.New(frame.SUBSCRIBE, append([]string{frame.Destination, c.dest, frame.Id, "0",
+	sub := frame.New(frame.SUBSCRIBE, append([]string{frame.Destination, c.destination(), frame.Id, "0",
 		frame.Ack, frame.AckClientIndividual, "activemq.prefetchSize", prefetch, frame.Receipt, "sub"}, c.subscribe...)...)
 	if err := s.write(sub); err != nil {
 		return false, err
@@ -119,18 +124,18 @@ func (c *Consumer) session(ctx context.Context, s *session) (bool, error) {
 				return true, nil
 			}
 		case f := <-frames:
-			if f.Command == frame.ERROR {
-				return false, fmt.Errorf("ERROR frame: %s", f.Header.Get(frame.Message))
-			}
 			if f.Command == frame.RECEIPT {
 				c.once.Do(func() { close(c.subscribed) })
+			}
+			if f.Command == frame.ERROR {
+				return false, fmt.Errorf("ERROR frame: %s", f.Header.Get(frame.Message))
 			}
 			if f.Command != frame.MESSAGE {
 				continue
 			}
 			last = time.Now()
-			c.rec.Op(history.Op{Process: c.process, Type: history.OK, F: history.Receive, Queue: c.queue,
-				ID: messageID(f), Broker: s.broker, Redelivered: f.Header.Get("redelivered") == "true"})
+			c.rec.Op(history.Op{Process: c.cl.Name, Type: history.OK, F: history.Receive, ID: messageID(f),
+				Broker: s.broker, Queue: c.cl.Queue, Conn: s.id, Redelivered: f.Header.Get("redelivered") == "true"})
 			if err := s.write(frame.New(frame.ACK, frame.Id, f.Header.Get(frame.Ack))); err != nil {
 				return false, err
 			}

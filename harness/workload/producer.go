@@ -5,17 +5,24 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/amqha/amqha/harness/history"
 	"github.com/go-stomp/stomp/v3/frame"
 )
 
-// Config is the workload part of a scenario.
+// Config is the workload part of a scenario, shared by all its clients.
 type Config struct {
-	Queue         string
-	Duration      time.Duration
-	Rate          int
+	// Queue is the destination of a scenario with one queue, and the stem
+	// of the destinations of one with several (see Queues).
+	Queue string
+	// Queues is how many queues the clients spread over (0 or 1: Queue).
+	Queues   int
+	Duration time.Duration
+	// Rate is the sends per second of all producers together.
+	Rate int
+	// InFlight is each producer's window of sends awaiting a receipt.
 	InFlight      int
 	MessageSize   int
 	Persistent    bool
@@ -25,7 +32,50 @@ type Config struct {
 	// SendTimeout bounds the wait for one receipt; a send older than this
 	// ends the connection and completes as info.
 	SendTimeout time.Duration
+	// Connect is how each client picks its broker (default ConnectMaster).
+	Connect Connect
+	// Silence is how long a connection may stay silent, the broker's
+	// heart-beats included, before the client gives it up (default 5s).
+	Silence time.Duration
 }
+
+// Client is one producer's or consumer's place in the population: its
+// process name and its queue.
+type Client struct {
+	Name string
+	// Queue is the history's label of the client's queue (empty for a
+	// scenario's single queue) and Destination the broker's name for it.
+	Queue       string
+	Destination string
+}
+
+// QueueOf is the client placement the population uses: the i-th client
+// (0-based) of a kind is on queue i mod Queues, so that every queue has
+// producers and consumers when there are at least as many of each.
+func QueueOf(cfg Config, i int) (label, destination string) {
+	if cfg.Queues <= 1 {
+		return "", cfg.Queue
+	}
+	label = fmt.Sprintf("q%d", i%cfg.Queues+1)
+	return label, cfg.Queue + "." + label
+}
+
+// Destinations lists every queue's broker name.
+func Destinations(cfg Config) []string {
+	n := max(cfg.Queues, 1)
+	out := make([]string, n)
+	for i := range n {
+		_, out[i] = QueueOf(cfg, i)
+	}
+	return out
+}
+
+// IDs hands out the application ids of every producer of a run, so that
+// they stay unique across producers (and match the store lookup's m[0-9]{7}).
+type IDs struct{ n atomic.Int64 }
+
+// Next returns a fresh id.
+func (s *IDs) Next() string { return fmt.Sprintf("m%07d", s.n.Add(1)) }
 
 // IDHeader carries the application id that the checker follows.
 const IDHeader = "amqha-id"
@@ -33,34 +83,43 @@ const IDHeader = "amqha-id"
 // Producer sends receipted messages with several receipts in flight.
 type Producer struct {
 	cfg  Config
+	cl   Client
 	rec  *history.Recorder
-	eps  Endpoints
-	seq  int
+	conn *connector
+	ids  *IDs
 	body string
 }
 
-// NewProducer returns a producer that records into rec.
-func NewProducer(cfg Config, rec *history.Recorder, eps Endpoints) *Producer {
+// NewProducer returns a producer that records into rec. Its rate is its
+// share of cfg.Rate among producers.
+func NewProducer(cfg Config, cl Client, producers int, ids *IDs, rec *history.Recorder, eps Endpoints) *Producer {
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = 10 * time.Second
 	}
-	return &Producer{cfg: cfg, rec: rec, eps: eps, body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
+	cfg.Rate = max(cfg.Rate/max(producers, 1), 1)
+	return &Producer{cfg: cfg, cl: cl, rec: rec, conn: newConnector(cl.Name, cfg, eps), ids: ids,
+		body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
 }
 
-// Run sends for cfg.Duration, reconnecting to the master after every
-// connection loss, then waits for the receipts still in flight.
+// Run sends for cfg.Duration, reconnecting after every connection loss,
+// then waits for the receipts still in flight.
 func (p *Producer) Run(ctx context.Context) error {
 	sendCtx, cancel := context.WithTimeout(ctx, p.cfg.Duration)
 	defer cancel()
 	var retries []string
 	for sendCtx.Err() == nil {
-		s, err := connectMaster(sendCtx, p.eps)
+		s, err := p.conn.connect(sendCtx)
 		if err != nil {
 			break
 		}
 		retries = p.session(ctx, sendCtx, s, retries)
 	}
 	return ctx.Err()
+}
+
+// op is a send record of this producer on s.
+func (p *Producer) op(s *session, t history.OpType, id string) history.Op {
+	return history.Op{Process: p.cl.Name, Type: t, F: history.Send, ID: id, Broker: s.broker, Queue: p.cl.Queue, Conn: s.id}
 }
 
 type pending struct {
@@ -83,7 +142,9 @@ func (p *Producer) session(ctx, sendCtx context.Context, s *session, retries []s
 		if !ok {
 			return
 		}
-		p.rec.Op(history.Op{Process: history.Producer, Type: t, F: history.Send, ID: id, Broker: s.broker, Error: errMsg})
+		op := p.op(s, t, id)
+		op.Error = errMsg
+		p.rec.Op(op)
 		<-slots
 	}
 	go func() {
@@ -156,7 +217,9 @@ loop:
 		if cause != nil {
 			msg = cause.Error()
 		}
-		p.rec.Op(history.Op{Process: history.Producer, Type: history.Info, F: history.Send, ID: id, Broker: s.broker, Error: msg})
+		op := p.op(s, history.Info, id)
+		op.Error = msg
+		p.rec.Op(op)
 		retries = append(retries, id)
 	}
 	// The reader may still hand over a receipt it had already read: with
@@ -166,14 +229,15 @@ loop:
 }
 
 func (p *Producer) send(s *session, mu *sync.Mutex, inflight map[string]pending, retryOf string) error {
-	p.seq++
-	id := fmt.Sprintf("m%07d", p.seq)
+	id := p.ids.Next()
 	mu.Lock()
 	inflight[id] = pending{id: id, since: time.Now()}
 	mu.Unlock()
-	p.rec.Op(history.Op{Process: history.Producer, Type: history.Invoke, F: history.Send, ID: id, Broker: s.broker, RetryOf: retryOf})
+	op := p.op(s, history.Invoke, id)
+	op.RetryOf = retryOf
+	p.rec.Op(op)
 	f := frame.New(frame.SEND,
-		frame.Destination, "/queue/"+p.cfg.Queue,
+		frame.Destination, "/queue/"+p.cl.Destination,
 		frame.Receipt, id,
 		IDHeader, id,
 		"persistent", fmt.Sprint(p.cfg.Persistent),

@@ -74,7 +74,7 @@ func runProducer(t *testing.T, p *peer, d time.Duration) map[string]history.Op {
 	t.Helper()
 	rec := history.NewRecorder()
 	cfg := Config{Queue: "q", Duration: d, Rate: 200, InFlight: 4, MessageSize: 32, Persistent: true, SendTimeout: time.Second}
-	_ = NewProducer(cfg, rec, p.endpoints()).Run(context.Background())
+	_ = NewProducer(cfg, Client{Name: history.Producer, Destination: "q"}, 1, &IDs{}, rec, p.endpoints()).Run(context.Background())
 	final := map[string]history.Op{}
 	for _, op := range rec.Snapshot().Ops {
 		if op.Type != history.Invoke {
@@ -131,7 +131,7 @@ func TestProducerRecordsSendsInFlightAtAConnectionLossAsInfo(t *testing.T) {
 	rec := history.NewRecorder()
 	cfg := Config{Queue: "q", Duration: 500 * time.Millisecond, Rate: 100, InFlight: 1, MessageSize: 32, Persistent: true, SendTimeout: time.Second}
 
-	_ = NewProducer(cfg, rec, p.endpoints()).Run(context.Background())
+	_ = NewProducer(cfg, Client{Name: history.Producer, Destination: "q"}, 1, &IDs{}, rec, p.endpoints()).Run(context.Background())
 
 	var lost, retry history.Op
 	for _, op := range rec.Snapshot().Ops {

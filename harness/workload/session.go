@@ -1,12 +1,14 @@
-// Package workload drives the STOMP clients that record a run's history: a
-// producer of receipted persistent messages and a client-individual
-// consumer, each on its own connection, each following the master.
+// Package workload drives the STOMP clients that record a run's history:
+// producers of receipted persistent messages and client-individual
+// consumers, each on its own connection, spread over the scenario's queues,
+// each connecting as its Connect policy says.
 package workload
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"sync"
 	"time"
@@ -25,36 +27,61 @@ type Endpoint struct {
 type Endpoints func(ctx context.Context) []Endpoint
 
 // Timeouts that keep a frozen broker from hanging a client: the handshake
-// deadline, the broker heart-beat we ask for, and how long a silent
-// connection may stay before it counts as lost.
+// deadline, the broker heart-beat we ask for, and by default how long a
+// silent connection may stay before it counts as lost (Config.Silence).
 const (
 	dialTimeout      = time.Second
 	handshakeTimeout = 2 * time.Second
 	heartBeat        = 2 * time.Second
-	readTimeout      = 5 * time.Second
+	defaultSilence   = 5 * time.Second
 	retryPause       = 200 * time.Millisecond
 )
+
+// Connect is how a client picks the broker it connects to.
+type Connect string
+
+// Connect policies. Neither asks the harness's role probe: both take the
+// first broker that completes a STOMP CONNECT, which a slave never does
+// (ActiveMQ opens no transport on a slave).
+const (
+	// ConnectMaster tries the brokers in their fixed order (broker1,
+	// broker2, ...), so that every client lands on the same broker.
+	ConnectMaster Connect = "master"
+	// ConnectAny shuffles the brokers at every (re)connect, as ActiveMQ's
+	// failover transport with randomize=true does: clients spread over
+	// whichever brokers accept, a deposed master still accepting included.
+	ConnectAny Connect = "any"
+)
+
+// Connects lists the policies, for the parser and the docs.
+var Connects = []Connect{ConnectMaster, ConnectAny}
 
 // session is one STOMP connection to one broker.
 type session struct {
 	broker string
-	conn   net.Conn
-	r      *frame.Reader
-	wmu    sync.Mutex
-	w      *frame.Writer
+	// id names the connection in the history: the client's name and the
+	// count of its connections.
+	id      string
+	silence time.Duration
+	conn    net.Conn
+	r       *frame.Reader
+	wmu     sync.Mutex
+	w       *frame.Writer
 }
 
 // dial connects to addr and completes the STOMP handshake, which only a
 // master answers: a slave's port is closed and a frozen master never replies.
 // Extra CONNECT headers (a durable subscriber's client-id) come as
 // key, value pairs.
-func dial(ctx context.Context, ep Endpoint, headers ...string) (*session, error) {
+func dial(ctx context.Context, ep Endpoint, silence time.Duration, headers ...string) (*session, error) {
 	d := net.Dialer{Timeout: dialTimeout}
 	conn, err := d.DialContext(ctx, "tcp", ep.Addr)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s (%s): %w", ep.Broker, ep.Addr, err)
 	}
-	s := &session{broker: ep.Broker, conn: conn, r: frame.NewReader(conn), w: frame.NewWriter(conn)}
+	// The handshake has its own, shorter limit: a frozen broker must not
+	// hold a client that a longer silence limit keeps on its broker.
+	s := &session{broker: ep.Broker, silence: handshakeTimeout, conn: conn, r: frame.NewReader(conn), w: frame.NewWriter(conn)}
 	_ = conn.SetDeadline(time.Now().Add(handshakeTimeout))
 	hb := fmt.Sprintf("0,%d", heartBeat.Milliseconds())
 	connect := frame.New(frame.CONNECT, append([]string{frame.AcceptVersion, "1.2", frame.Host, "/", frame.HeartBeat, hb}, headers...)...)
@@ -72,33 +99,60 @@ func dial(ctx context.Context, ep Endpoint, headers ...string) (*session, error)
 		return nil, fmt.Errorf("connect %s: got %s: %s", ep.Broker, f.Command, f.Header.Get(frame.Message))
 	}
 	_ = conn.SetDeadline(time.Time{})
+	s.silence = silence
 	return s, nil
 }
 
-// connectMaster tries every endpoint until one answers as master.
-func connectMaster(ctx context.Context, eps Endpoints, headers ...string) (*session, error) {
+// connector opens one client's connections, each named after the client.
+type connector struct {
+	client  string
+	policy  Connect
+	eps     Endpoints
+	silence time.Duration
+	conns   int
+	// headers go on every CONNECT, as key, value pairs.
+	headers []string
+}
+
+func newConnector(client string, cfg Config, eps Endpoints) *connector {
+	silence := cfg.Silence
+	if silence == 0 {
+		silence = defaultSilence
+	}
+	return &connector{client: client, policy: cfg.Connect, eps: eps, silence: silence}
+}
+
+// connect tries the endpoints, in the policy's order, until one completes
+// the handshake, and retries the whole list until ctx ends.
+func (c *connector) connect(ctx context.Context) (*session, error) {
 	for {
 		var errs []error
-		for _, ep := range eps(ctx) {
-			s, err := dial(ctx, ep, headers...)
+		eps := c.eps(ctx)
+		if c.policy == ConnectAny {
+			rand.Shuffle(len(eps), func(i, j int) { eps[i], eps[j] = eps[j], eps[i] })
+		}
+		for _, ep := range eps {
+			s, err := dial(ctx, ep, c.silence, c.headers...)
 			if err == nil {
+				c.conns++
+				s.id = fmt.Sprintf("%s/%d", c.client, c.conns)
 				return s, nil
 			}
 			errs = append(errs, err)
 		}
 		select {
 		case <-ctx.Done():
-			return nil, fmt.Errorf("no master reachable: %w", errors.Join(append(errs, ctx.Err())...))
+			return nil, fmt.Errorf("%s: no broker accepted: %w", c.client, errors.Join(append(errs, ctx.Err())...))
 		case <-time.After(retryPause):
 		}
 	}
 }
 
 // readFrame returns the next frame, skipping heart-beats; a broker silent
-// for longer than readTimeout counts as a lost connection.
+// for longer than the silence limit counts as a lost connection.
 func (s *session) readFrame() (*frame.Frame, error) {
 	for {
-		if err := s.conn.SetReadDeadline(time.Now().Add(readTimeout)); err != nil {
+		if err := s.conn.SetReadDeadline(time.Now().Add(s.silence)); err != nil {
 			return nil, err
 		}
 		f, err := s.r.Read()
@@ -115,7 +169,7 @@ func (s *session) readFrame() (*frame.Frame, error) {
 // blocked broker's connection alive, so only a deadline ends the wait.
 func (s *session) readUntil(deadline time.Time) (*frame.Frame, error) {
 	for {
-		next := time.Now().Add(readTimeout)
+		next := time.Now().Add(s.silence)
 		if deadline.Before(next) {
 			next = deadline
 		}
@@ -138,7 +192,7 @@ func (s *session) readUntil(deadline time.Time) (*frame.Frame, error) {
 func (s *session) write(f *frame.Frame) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	if err := s.conn.SetWriteDeadline(time.Now().Add(readTimeout)); err != nil {
+	if err := s.conn.SetWriteDeadline(time.Now().Add(s.silence)); err != nil {
 		return err
 	}
 	return s.w.Write(f)

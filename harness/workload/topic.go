@@ -26,10 +26,10 @@ func TopicOf(queue string) string { return history.TopicPrefix + queue }
 // activemq.subscriptionName, so that the broker, and after a failover the
 // next master, keeps what it has not acknowledged while it is away.
 func NewSubscriber(cfg Config, rec *history.Recorder, eps Endpoints, n int) *Consumer {
-	c := NewConsumer(cfg, rec, eps)
-	c.process, c.dest, c.queue = SubscriberProcess(n), "/topic/"+cfg.Queue, TopicOf(cfg.Queue)
-	id := fmt.Sprintf("%s-%s", cfg.Queue, c.process)
-	c.connect = []string{"client-id", id}
+	name := SubscriberProcess(n)
+	c := NewConsumer(cfg, Client{Name: name, Queue: TopicOf(cfg.Queue), Destination: cfg.Queue}, rec, eps)
+	id := fmt.Sprintf("%s-%s", cfg.Queue, name)
+	c.conn.headers = []string{"client-id", id}
 	c.subscribe = []string{"activemq.subscriptionName", id}
 	return c
 }
@@ -42,7 +42,7 @@ type TopicProducer struct {
 	cfg  Config
 	rate int
 	rec  *history.Recorder
-	eps  Endpoints
+	conn *connector
 	seq  int
 	body string
 }
@@ -52,7 +52,7 @@ func NewTopicProducer(cfg Config, rate int, rec *history.Recorder, eps Endpoints
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = 10 * time.Second
 	}
-	return &TopicProducer{cfg: cfg, rate: rate, rec: rec, eps: eps, body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
+	return &TopicProducer{cfg: cfg, rate: rate, rec: rec, conn: newConnector(TopicProcess, cfg, eps), body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
 }
 
 // Run sends for cfg.Duration once ready is closed (every durable
@@ -69,7 +69,7 @@ func (p *TopicProducer) Run(ctx context.Context, ready <-chan struct{}) error {
 	tick := time.NewTicker(time.Second / time.Duration(max(p.rate, 1)))
 	defer tick.Stop()
 	for sendCtx.Err() == nil {
-		s, err := connectMaster(sendCtx, p.eps)
+		s, err := p.conn.connect(sendCtx)
 		if err != nil {
 			break
 		}
@@ -87,7 +87,7 @@ func (p *TopicProducer) Run(ctx context.Context, ready <-chan struct{}) error {
 func (p *TopicProducer) send(s *session) error {
 	p.seq++
 	id := fmt.Sprintf("d%07d", p.seq)
-	op := history.Op{Process: TopicProcess, F: history.Send, ID: id, Queue: TopicOf(p.cfg.Queue), Broker: s.broker}
+	op := history.Op{Process: TopicProcess, F: history.Send, ID: id, Queue: TopicOf(p.cfg.Queue), Broker: s.broker, Conn: s.id}
 	invoke := op
 	invoke.Type = history.Invoke
 	p.rec.Op(invoke)

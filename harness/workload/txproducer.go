@@ -33,10 +33,13 @@ type TxProducer struct {
 	cfg  Config
 	tx   Transactions
 	rec  *history.Recorder
-	eps  Endpoints
-	seq  int
-	txn  int
-	body string
+	conn *connector
+	// queue and dest are the first queue's history label and name: a
+	// population's consumers read every queue, so one is enough.
+	queue, dest string
+	seq         int
+	txn         int
+	body        string
 }
 
 // NewTxProducer returns a transactional producer that records into rec.
@@ -44,7 +47,9 @@ func NewTxProducer(cfg Config, tx Transactions, rec *history.Recorder, eps Endpo
 	if cfg.SendTimeout == 0 {
 		cfg.SendTimeout = 10 * time.Second
 	}
-	return &TxProducer{cfg: cfg, tx: tx, rec: rec, eps: eps, body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
+	queue, dest := QueueOf(cfg, 0)
+	return &TxProducer{cfg: cfg, tx: tx, rec: rec, conn: newConnector(TxProcess, cfg, eps), queue: queue, dest: dest,
+		body: strings.Repeat("x", max(cfg.MessageSize-16, 0))}
 }
 
 // Run sends transactions for cfg.Duration, one at a time, reconnecting
@@ -57,7 +62,7 @@ func (p *TxProducer) Run(ctx context.Context) error {
 	tick := time.NewTicker(time.Second / time.Duration(max(p.tx.Rate, 1)))
 	defer tick.Stop()
 	for sendCtx.Err() == nil {
-		s, err := connectMaster(sendCtx, p.eps)
+		s, err := p.conn.connect(sendCtx)
 		if err != nil {
 			break
 		}
@@ -90,7 +95,7 @@ func (p *TxProducer) transaction(s *session) error {
 	var ids []string
 	complete := func(t history.OpType, msg string) {
 		for _, id := range ids {
-			p.rec.Op(history.Op{Process: TxProcess, Type: t, F: history.Send, ID: id, Txn: txn, Broker: s.broker, Error: msg})
+			p.rec.Op(history.Op{Process: TxProcess, Type: t, F: history.Send, ID: id, Txn: txn, Queue: p.queue, Broker: s.broker, Conn: s.id, Error: msg})
 		}
 	}
 	if err := s.write(frame.New(frame.BEGIN, frame.Transaction, txn)); err != nil {
@@ -100,8 +105,8 @@ func (p *TxProducer) transaction(s *session) error {
 		p.seq++
 		id := fmt.Sprintf("t%07d", p.seq)
 		ids = append(ids, id)
-		p.rec.Op(history.Op{Process: TxProcess, Type: history.Invoke, F: history.Send, ID: id, Txn: txn, Broker: s.broker})
-		f := frame.New(frame.SEND, frame.Destination, "/queue/"+p.cfg.Queue, frame.Transaction, txn,
+		p.rec.Op(history.Op{Process: TxProcess, Type: history.Invoke, F: history.Send, ID: id, Txn: txn, Queue: p.queue, Broker: s.broker, Conn: s.id})
+		f := frame.New(frame.SEND, frame.Destination, "/queue/"+p.dest, frame.Transaction, txn,
 			IDHeader, id, "persistent", fmt.Sprint(p.cfg.Persistent), frame.ContentType, "text/plain")
 		f.Body = []byte(id + " " + p.body)
 		if err := s.write(f); err != nil {

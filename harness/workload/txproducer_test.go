@@ -61,7 +61,7 @@ func (p *txPeer) serve() {
 	}
 }
 
-func receipt(w *frame.Writer, f *frame.Frame) bool {
+func txReceipt(w *frame.Writer, f *frame.Frame) bool {
 	return w.Write(frame.New(frame.RECEIPT, frame.ReceiptId, f.Header.Get(frame.Receipt))) == nil
 }
 
@@ -89,7 +89,7 @@ func runTx(t *testing.T, p *txPeer, d time.Duration, tx Transactions) (map[strin
 }
 
 func TestTxProducerCompletesEachSendWithItsTransaction(t *testing.T) {
-	p := newTxPeer(t, func(w *frame.Writer, f *frame.Frame, _ int) bool { return receipt(w, f) })
+	p := newTxPeer(t, func(w *frame.Writer, f *frame.Frame, _ int) bool { return txReceipt(w, f) })
 
 	final, txns := runTx(t, p, 400*time.Millisecond, Transactions{Rate: 50, Size: 3, AbortEvery: 2})
 
@@ -114,7 +114,7 @@ func TestTxProducerCompletesEachSendWithItsTransaction(t *testing.T) {
 // doubt: every one of its sends is info, and the producer carries on.
 func TestTxProducerLeavesACommitWithoutReceiptInDoubt(t *testing.T) {
 	p := newTxPeer(t, func(w *frame.Writer, f *frame.Frame, n int) bool {
-		return n != 2 && receipt(w, f)
+		return n != 2 && txReceipt(w, f)
 	})
 
 	final, txns := runTx(t, p, 400*time.Millisecond, Transactions{Rate: 50, Size: 2})
@@ -134,7 +134,7 @@ func TestTxProducerTimesOutASilentCommit(t *testing.T) {
 			time.Sleep(3 * time.Second)
 			return true
 		}
-		return receipt(w, f)
+		return txReceipt(w, f)
 	})
 	start := time.Now()
 
