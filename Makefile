@@ -62,6 +62,7 @@ $(GOTESTSUM):
 bench: images
 	$(GO) test -run '^$$' -bench . -benchtime 3x -benchmem ./harness/checker/ ./harness/report/ ./harness/history/
 	$(GO) test -run '^$$' -bench ClusterReady -benchtime 3x -timeout 30m ./harness/cluster/
+	$(GO) test -run '^$$' -bench ThroughputAgainstActiveMQProducer -benchtime 1x -timeout 10m ./harness/workload/
 
 # Removes anything labelled amqha=true: for use after a crash of the harness itself.
 docker-clean:
