@@ -27,13 +27,20 @@ import (
 //     shutting down" (SIGTERM or an in-process restart; new connections
 //     are refused from here), "Connector stomp stopped" (the lease IO
 //     handler stopping the transports after a store error, or the tail
-//     of a shutdown). The three come within 3 ms of one another.
+//     of a shutdown). The three come within 3 ms of one another. And
+//     "Initiating stop/restart of transports", where the IO exception
+//     handler begins that stop: the acceptors close at once (the probe is
+//     refused from here), but STOMP connections blocked in a store call
+//     can take seconds to close ("is taking a long time to shutdown"),
+//     and only then is "Connector stomp stopped" logged. The broker serves
+//     nobody new from the first line; an old connection's send that still
+//     completes is an acknowledgement split-brain-acks judges.
 //
 // A SIGKILL or a freeze logs nothing; the checker ends or suspends the
 // window at the fault event instead.
 var (
 	masterStartLine = regexp.MustCompile(`Connector stomp started`)
-	masterEndLine   = regexp.MustCompile(`giving up being a master|\) is shutting down|Connector stomp stopped`)
+	masterEndLine   = regexp.MustCompile(`giving up being a master|\) is shutting down|Connector stomp stopped|Initiating stop/restart of transports`)
 	masterLeaseLine = regexp.MustCompile(`becoming master with lease expiry`)
 )
 

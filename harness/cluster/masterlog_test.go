@@ -26,6 +26,11 @@ var brokerLines = []struct {
 	{"2026-12-02T00:54:34.976143799Z 2026-12-02 00:54:34,975 | INFO  | broker1, becoming master with lease expiry Wed Dec 02 00:54:39 UTC 2026 on dataSource: org.apache.tomcat.dbcp.dbcp2.BasicDataSource@78641d23 | org.apache.activemq.store.jdbc.LeaseDatabaseLocker | main", history.PhaseMasterLease},
 	{"2026-12-02T00:55:22.500690764Z 2026-12-02 00:55:22,499 | ERROR | broker1, no longer able to keep the exclusive lock so giving up being a master | org.apache.activemq.broker.LockableServiceSupport | ActiveMQ JDBC PA Scheduled Task", history.PhaseMasterEnd},
 	{"2026-12-02T00:54:58.598390416Z 2026-12-02 00:54:58,598 | INFO  | broker2, released lease | org.apache.activemq.store.jdbc.LeaseDatabaseLocker | ActiveMQ ShutdownHook", ""},
+	// The IO exception handler's stop ends the window where it begins: the
+	// STOMP connector's own stop line came 3 s later (jdbc-stock, the master
+	// cut from its store, run 20261202-174047-2ceb).
+	{"2026-12-02T17:44:49.523848561Z 2026-12-02 17:44:49,523 | INFO  | Initiating stop/restart of transports on BrokerService[broker1] due to IO exception, java.io.IOException: The connection attempt failed. | org.apache.activemq.util.DefaultIOExceptionHandler | ActiveMQ Transport: tcp:///192.168.112.1:50116@61613", history.PhaseMasterEnd},
+	{"2026-12-02T17:44:49.527848561Z 2026-12-02 17:44:49,527 | INFO  | Connector openwire stopped | org.apache.activemq.broker.TransportConnector | IOExceptionHandler: stop transports", ""},
 	{"2026-12-02T00:55:22.512348561Z Restarting broker", ""},
 }
 
