@@ -60,10 +60,11 @@ type Node struct {
 	endpoints map[string]string
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
-	mlog      masterLog // the broker's master window as its log tells it
-	quota     bool      // a CPU quota may be in place (see Starve)
-	clock     clock     // the broker's wall clock offset (clock.go)
-	iowait    ioWait    // when its IO exception handler last waited (iohandler.go)
+	mlog      masterLog  // the broker's master window as its log tells it
+	quota     bool       // a CPU quota may be in place (see Starve)
+	clock     clock      // the broker's wall clock offset (clock.go)
+	iowait    ioWait     // when its IO exception handler last waited (iohandler.go)
+	limit     storeLimit // whether it cut its store limit on a full disk (storelimit.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -156,7 +157,8 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
 	n.mlog.reset()
-	n.clock.set(0) // the entry point wrote +0
+	n.clock.set(0)  // the entry point wrote +0
+	n.limit.reset() // a new JVM measures its disk afresh
 	return n.followLogs(since)
 }
 
@@ -228,6 +230,7 @@ func (n *Node) followLogs(since time.Time) error {
 			n.cluster.logs.write(n.Name, line)
 			n.masterLogLine(stamp, line)
 			n.iowait.note(line)
+			n.limit.note(line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true

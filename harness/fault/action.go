@@ -26,6 +26,8 @@ const (
 	Unstarve  Action = "unstarve"
 	ClockSkew Action = "clock-skew"
 	ClockSync Action = "clock-sync"
+	DiskFull  Action = "disk-full"
+	DiskFree  Action = "disk-free"
 )
 
 // Spec is what the harness knows about one action.
@@ -66,6 +68,15 @@ type Spec struct {
 	// a broker's clock is skewed inside its JVM, under libfaketime, which
 	// only the broker's entry point preloads.
 	Kinds []NodeKind
+	// KindsWhy says, for a refusal, why only Kinds are reached and which
+	// targets to write instead.
+	KindsWhy string
+	// Store actions act on the filesystem of the target's store, which
+	// the profile decides: the brokers' shared KahaDB volume, or a
+	// database's data directory; a profile whose target has no store the
+	// harness sized (a broker on jdbc keeps its messages in the database)
+	// refuses them.
+	Store bool
 }
 
 var specs = []Spec{
@@ -85,9 +96,24 @@ var specs = []Spec{
 	// failover and availability are not measured from it; what it breaks
 	// is the lease, which single-master and split-brain-acks judge.
 	{Action: ClockSkew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
-		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}},
-	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}},
+		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}, KindsWhy: clockWhy},
+	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}, KindsWhy: clockWhy},
+	// A full store takes the service away (no persistent send can be
+	// written), and it outlasts a restart: the filler is on the volume.
+	{Action: DiskFull, Doc: "fill the filesystem of the target's store (KahaDB volume, PostgreSQL data directory) until writes fail with ENOSPC",
+		Disruptive: true, Undo: DiskFree, Outlasting: true, Store: true, Kinds: storeKinds, KindsWhy: storeWhy},
+	{Action: DiskFree, Doc: "remove the filler a disk-full left on the target's store", Store: true, Kinds: storeKinds, KindsWhy: storeWhy},
 }
+
+// Why the kind-limited actions reach only their kinds, with the targets
+// that name such nodes.
+const (
+	clockWhy = "only their entry point runs under libfaketime; use master, slave, slaves or broker:N"
+	storeWhy = "only a broker's shared KahaDB volume or a database's data directory is a store the harness can fill; " +
+		"use master, slave, slaves or broker:N on shared-kahadb, db or db:N where a database holds the store"
+)
+
+var storeKinds = []NodeKind{Broker, Database}
 
 // MinCPUs is the least share of one CPU a starve can leave: the kernel
 // takes no CFS quota under 1 ms, and the longest period is 1 s.

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // Failover is measured from the faults that take service away, and the
@@ -56,4 +57,19 @@ func TestOnlyUnstarveEndsAStarve(t *testing.T) {
 	for _, o := range Specs() {
 		assert.Equal(t, o.Action == Starve, o.Sized, "only starve takes cpus, not %s", o.Action)
 	}
+}
+
+// A full disk takes the store away until freed, and a restart of its node
+// does not free it: the filler is on the volume.
+func TestDiskFullOutlastsARestart(t *testing.T) {
+	s, ok := Lookup(DiskFull)
+	require.True(t, ok)
+	assert.True(t, s.Disruptive)
+	assert.True(t, s.Store)
+	assert.Equal(t, DiskFree, DiskFull.Undo())
+	assert.True(t, DiskFree.Undoes(DiskFull))
+	assert.False(t, Restart.Undoes(DiskFull), "a restarted node finds its store as full")
+	assert.False(t, Heal.Undoes(DiskFull))
+	assert.True(t, s.Reaches(Database) && s.Reaches(Broker))
+	assert.False(t, s.Reaches(ZooKeeper))
 }

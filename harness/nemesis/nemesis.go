@@ -38,6 +38,8 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.Unstarve:  func(*cluster.Cluster) Fault { return unstarve{} },
 	fault.ClockSkew: func(*cluster.Cluster) Fault { return skew{} },
 	fault.ClockSync: func(*cluster.Cluster) Fault { return skew{} },
+	fault.DiskFull:  func(c *cluster.Cluster) Fault { return disk{c: c, full: true} },
+	fault.DiskFree:  func(c *cluster.Cluster) Fault { return disk{c: c} },
 }
 
 // fault returns the family that implements the step's action on its
@@ -88,7 +90,12 @@ func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := Supported(action); err != nil {
 		return err
 	}
-	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && p.BrokerImage != "" {
+	spec, _ := fault.Lookup(action)
+	if spec.Store {
+		if err := checkStore(p, action, target); err != nil {
+			return err
+		}
+	} else if len(spec.Kinds) > 0 && p.BrokerImage != "" {
 		return fmt.Errorf("%s: profile %s runs brokers of its own image, whose entry point does not preload libfaketime", action, p.Name)
 	}
 	need, ok := target.Needs()
@@ -171,9 +178,13 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 	began := time.Now()
 	var l landing
 	var err error
-	if tf, ok := f.(timedFault); ok {
+	var measured string
+	switch tf := f.(type) {
+	case timedFault:
 		l, err = tf.applyTimed(ctx, brokers)
-	} else {
+	case reportingFault:
+		measured, err = tf.applyReporting(ctx, brokers)
+	default:
 		err = f.Apply(ctx, brokers)
 	}
 	done := time.Now()
@@ -182,6 +193,9 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 		ev.Detail += "; "
 	}
 	ev.Detail += "injected in " + took.String()
+	if measured != "" {
+		ev.Detail += "; " + measured
+	}
 	if s, ok := f.(skew); ok && err == nil {
 		// The clock is read back after the write landed; the fault is
 		// stamped at the write's return, not after the read.

@@ -34,13 +34,16 @@ var (
 	exploreCuts    = []string{"master", "slave", "zk:leader", "db", "node:1", "node:2", "node:3", "minority", "majority", "bridge"}
 	exploreScoped  = [][2]string{{"master", "db"}, {"master", "zk"}, {"db", "broker"}, {"zk:leader", "broker"}, {"slave", "broker"}, {"node:1", "broker"}}
 	exploreBrokers = []string{"master", "slave"}
+	// A broker's store is the shared KahaDB volume, db's the database's
+	// data directory: each profile's allow keeps the one it has.
+	exploreStores = []string{"master", "db"}
 )
 
 // exploreMenu returns every family of fault an exploratory schedule draws
 // from, each with all its shapes, before a profile's allow removes those
 // it cannot run: process faults, partitions of a node, of the master's
 // side (minority, majority), across a bridge and scoped with from, packet
-// loss, CPU starvation and broker clock skew. Delay is left out: the
+// loss, CPU starvation, broker clock skew and a full store disk. Delay is left out: the
 // kernel of many hosts has no sch_netem, and a schedule must run wherever
 // it was drawn.
 func exploreMenu() []family {
@@ -70,7 +73,11 @@ func exploreMenu() []family {
 	for _, t := range exploreBrokers {
 		skew.shapes = append(skew.shapes, Step{Action: fault.ClockSkew, Target: fault.MustTarget(t)})
 	}
-	return []family{process, partition, loss, starve, skew}
+	disk := family{name: "disk-full"}
+	for _, t := range exploreStores {
+		disk.shapes = append(disk.shapes, Step{Action: fault.DiskFull, Target: fault.MustTarget(t)})
+	}
+	return []family{process, partition, loss, starve, skew, disk}
 }
 
 // allowedMenu is exploreMenu without the shapes allow refuses, and

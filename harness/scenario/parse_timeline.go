@@ -39,6 +39,7 @@ var undoing = map[fault.Action]struct {
 }{
 	fault.Resume:   {fault.Pause, "pauses", "resumed itself"},
 	fault.Unstarve: {fault.Starve, "starves", "lifted its quota itself"},
+	fault.DiskFree: {fault.DiskFull, "fills", "freed its store itself"},
 }
 
 func (p *parser) timeline(f *File, m map[string]field) {
@@ -201,8 +202,7 @@ func (p *parser) reaches(v *yaml.Node, path string, spec fault.Spec, t Target, l
 	if ok {
 		what = fmt.Sprintf("%s is a %s node", t, k)
 	}
-	p.at(v, path, "%s acts on %s nodes only (only their entry point runs under libfaketime), and %s: use master, slave, slaves or broker:N",
-		spec.Action, kinds, what)
+	p.at(v, path, "%s acts on %s nodes only (%s), and %s", spec.Action, kinds, spec.KindsWhy, what)
 }
 
 // offset reads a clock-skew's offset: a signed Go duration in whole
