@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,8 +34,12 @@ type Cluster struct {
 	labels  map[string]string
 	network *testcontainers.DockerNetwork
 	volume  string
-	roles   *roleTracker
-	logs    *logSink
+	// stores are the sized store volumes and keeper the container that
+	// holds them mounted; both empty without WithSizedStores (disk.go).
+	stores []*sizedStore
+	keeper *testcontainers.DockerContainer
+	roles  *roleTracker
+	logs   *logSink
 
 	progressMu sync.Mutex
 	termMu     sync.Mutex
@@ -52,6 +57,7 @@ type options struct {
 	progress     func(string)
 	runID        string
 	storeProxy   bool
+	sizedStores  bool
 }
 
 // Option configures Run, in the style of testcontainers-go modules.
@@ -141,7 +147,12 @@ func (c *Cluster) start(ctx context.Context) error {
 		return fmt.Errorf("create network: %w", err)
 	}
 	c.network = nw
-	if c.profile.sharedStore {
+	if c.opts.sizedStores {
+		c.say("creating sized store volumes and their keeper")
+		if err := c.createSizedStores(ctx); err != nil {
+			return err
+		}
+	} else if c.profile.sharedStore {
 		cli, err := Docker(ctx)
 		if err != nil {
 			return err
@@ -260,19 +271,36 @@ func (c *Cluster) Terminate(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	if c.keeper != nil {
+		// Only now, with every store user gone: the keeper holds the stores.
+		errs = append(errs, wrap(c.keeper.Terminate(ctx, testcontainers.StopTimeout(time.Second)), "terminate the store keeper"))
+	}
 	if c.logs != nil {
 		c.logs.close()
 	}
 	if c.network != nil {
 		errs = append(errs, wrap(c.network.Remove(ctx), "remove network"))
 	}
-	if c.volume != "" {
+	for _, v := range c.volumes() {
 		if cli, err := Docker(ctx); err == nil {
-			_, err := cli.VolumeRemove(ctx, c.volume, client.VolumeRemoveOptions{Force: true})
-			errs = append(errs, wrap(err, "remove volume %s", c.volume))
+			_, err := cli.VolumeRemove(ctx, v, client.VolumeRemoveOptions{Force: true})
+			errs = append(errs, wrap(err, "remove volume %s", v))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// volumes lists the volumes the cluster made: the shared store, or every
+// sized store.
+func (c *Cluster) volumes() []string {
+	var out []string
+	for _, s := range c.stores {
+		out = append(out, s.volume)
+	}
+	if c.volume != "" && !slices.Contains(out, c.volume) {
+		out = append(out, c.volume)
+	}
+	return out
 }
 
 // Image is the node image the cluster runs.

@@ -54,21 +54,30 @@ func (w *ioWait) reset() {
 
 // restartStaleHandlers restarts every broker whose IO exception handler is
 // still waiting to restart transports once the cluster is back at its
-// baseline, where no store error is left to wait out: only a fresh JVM
-// is rid of that thread. It reports whether it restarted any.
+// baseline, where no store error is left to wait out, and every broker
+// whose JVM cut its store limit on a full disk: only a fresh JVM is rid
+// of that thread, or measures the freed disk again. It reports whether it
+// restarted any.
 func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
 	var stale []*Node
+	why := map[string]string{}
 	for _, b := range c.Brokers {
-		if b.iowait.waiting() {
-			stale = append(stale, b)
+		switch {
+		case b.iowait.waiting():
+			why[b.Name] = "IO exception handler still waits to restart transports from an earlier store error"
+		case b.limit.refusing():
+			why[b.Name] = "store limit was cut to the free space of a full disk (storelimit.go)"
+		default:
+			continue
 		}
+		stale = append(stale, b)
 	}
 	if len(stale) == 0 {
 		return false, nil
 	}
 	var errs []error
 	for _, b := range stale {
-		c.say(fmt.Sprintf("restore: %s's IO exception handler still waits to restart transports from an earlier store error; restarting its container", b.Name))
+		c.say(fmt.Sprintf("restore: %s's %s; restarting its container", b.Name, why[b.Name]))
 		b.iowait.reset()
 		if err := b.Restart(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("restart %s: %w", b.Name, err))

@@ -26,3 +26,15 @@ func TestIOWaitCountsOnlyAFreshWaitLine(t *testing.T) {
 	w.reset()
 	assert.False(t, w.waiting(), "reset by a restart")
 }
+
+// A broker that started on a full disk is marked, one that measured room
+// enough is not, and a new JVM starts unmarked.
+func TestStoreLimitMarksOnlyACutLimit(t *testing.T) {
+	var s storeLimit
+	s.note("2026-12-02 16:46:39,836 | WARN  | Store limit is 2048 mb (current store usage is 0 mb). The data directory: /srv/shared/kahadb only has 255 mb of usable space. - resetting to maximum available disk space: 255 mb")
+	assert.False(t, s.refusing(), "room for the journal")
+	s.note("2026-12-02 16:46:55,533 | ERROR | Store limit is 0 mb, whilst the max journal file size for the store is 32 mb, the store will not accept any data when used. | org.apache.activemq.broker.BrokerService | main")
+	assert.True(t, s.refusing())
+	s.reset()
+	assert.False(t, s.refusing(), "reset by a restart")
+}

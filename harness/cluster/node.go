@@ -65,6 +65,7 @@ type Node struct {
 	clock     clock      // the broker's wall clock offset (clock.go)
 	store     storeDelay // its store proxy's latencies (storeproxy.go)
 	iowait    ioWait     // when its IO exception handler last waited (iohandler.go)
+	limit     storeLimit // whether it cut its store limit on a full disk (storelimit.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -157,7 +158,8 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
 	n.mlog.reset()
-	n.clock.set(0) // the entry point wrote +0
+	n.clock.set(0)  // the entry point wrote +0
+	n.limit.reset() // a new JVM measures its disk afresh
 	return n.followLogs(since)
 }
 
@@ -229,6 +231,7 @@ func (n *Node) followLogs(since time.Time) error {
 			n.cluster.logs.write(n.Name, line)
 			n.masterLogLine(stamp, line)
 			n.iowait.note(line)
+			n.limit.note(line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true

@@ -200,7 +200,7 @@ func replicatedProfile(name string, l *Lease) Profile {
 			if err := c.startEnsemble(ctx, 3, false); err != nil {
 				return err
 			}
-			return c.startPatroni(ctx, 3)
+			return c.startPatroni(ctx, l.Hosts)
 		},
 	}
 }

@@ -41,9 +41,10 @@ const baselineSteady = time.Second
 
 // Restore brings a cluster that a scenario left faulted back to its
 // healthy baseline: it lifts every CPU quota a starve left (on down nodes
-// too, which would keep it when started), thaws paused nodes, starts every
-// node that is down, sets skewed broker clocks back to the host's and
-// delayed store proxies back to pass-through,
+// too, which would keep it when started), removes every disk-full's
+// filler (and marks down a node that exited on its full store), thaws
+// paused nodes, starts every node that is down, sets skewed broker clocks
+// back to the host's and delayed store proxies back to pass-through,
 // and waits until one master and slaves, one ZooKeeper leader and
 // followers, and a database primary (with a synchronous standby under
 // Patroni) hold for baselineSteady; a broker whose IO exception handler
@@ -54,7 +55,8 @@ const baselineSteady = time.Second
 func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	errs := []error{c.LiftQuotas(ctx)}
+	// A store left full would fail whatever the restore starts at once.
+	errs := []error{c.LiftQuotas(ctx), c.FreeStores(ctx)}
 	for _, n := range c.Nodes() {
 		if state, _ := n.snapshot(); state == history.Paused {
 			errs = append(errs, n.Resume(ctx))

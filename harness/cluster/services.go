@@ -67,6 +67,10 @@ func (c *Cluster) zkHosts() string {
 	return strings.Join(hs, ",")
 }
 
+// pgDataDir is the PostgreSQL data directory of pg-run.sh and patroni.yml,
+// where a sized store is mounted.
+const pgDataDir = "/srv/pg/data"
+
 // startPostgres starts the jdbc profile's single shared database.
 func (c *Cluster) startPostgres(ctx context.Context) error {
 	c.say("starting PostgreSQL")
@@ -77,8 +81,9 @@ func (c *Cluster) startPostgres(ctx context.Context) error {
 			file("/srv/pg/run.sh", confFile("pg-run.sh"), 0o755),
 			file("/srv/pg/conf/activemq-schema.sql", confFile("activemq-schema.sql"), 0o644),
 		},
-		ports: []string{PGPort},
-		ready: `database system is ready to accept connections`,
+		ports:  []string{PGPort},
+		mounts: c.storeMount("db", pgDataDir),
+		ready:  `database system is ready to accept connections`,
 	})
 	if n != nil {
 		c.Databases = append(c.Databases, n)
@@ -117,9 +122,10 @@ func (c *Cluster) startPatroni(ctx context.Context, n int) error {
 				file("/srv/pg/post-bootstrap.sh", confFile("patroni-post-bootstrap.sh"), 0o755),
 				file("/srv/pg/activemq-schema.sql", confFile("activemq-schema.sql"), 0o644),
 			},
-			ports: []string{PGPort, PatroniPort},
-			ready: patroniReady.String(),
-			probe: probePatroni,
+			ports:  []string{PGPort, PatroniPort},
+			mounts: c.storeMount(name, pgDataDir),
+			ready:  patroniReady.String(),
+			probe:  probePatroni,
 		})
 	})
 	c.Databases = nodes

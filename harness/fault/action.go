@@ -33,6 +33,8 @@ const (
 	// delay needs the kernel's netem; StoreUndelay ends it.
 	StoreDelay   Action = "store-delay"
 	StoreUndelay Action = "store-undelay"
+	DiskFull     Action = "disk-full"
+	DiskFree     Action = "disk-free"
 )
 
 // Spec is what the harness knows about one action.
@@ -76,8 +78,15 @@ type Spec struct {
 	// a broker's clock is skewed inside its JVM, under libfaketime, which
 	// only the broker's entry point preloads.
 	Kinds []NodeKind
-	// KindsWhy says, in the parser's refusal, why only Kinds.
+	// KindsWhy says, for a refusal, why only Kinds are reached and which
+	// targets to write instead.
 	KindsWhy string
+	// Store actions act on the filesystem of the target's store, which
+	// the profile decides: the brokers' shared KahaDB volume, or a
+	// database's data directory; a profile whose target has no store the
+	// harness sized (a broker on jdbc keeps its messages in the database)
+	// refuses them.
+	Store bool
 }
 
 var specs = []Spec{
@@ -106,6 +115,11 @@ var specs = []Spec{
 	{Action: StoreDelay, Doc: "delay every round trip between the target broker (or every broker, for db) and the store by latency (the brokers' store proxy; JDBC profiles)",
 		Disruptive: true, Undo: StoreUndelay, Latency: true, Outlasting: true, Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
 	{Action: StoreUndelay, Doc: "end a store delay: the proxy passes the target's store traffic straight through", Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
+	// A full store takes the service away (no persistent send can be
+	// written), and it outlasts a restart: the filler is on the volume.
+	{Action: DiskFull, Doc: "fill the filesystem of the target's store (KahaDB volume, PostgreSQL data directory) until writes fail with ENOSPC",
+		Disruptive: true, Undo: DiskFree, Outlasting: true, Store: true, Kinds: storeKinds, KindsWhy: diskWhy},
+	{Action: DiskFree, Doc: "remove the filler a disk-full left on the target's store", Store: true, Kinds: storeKinds, KindsWhy: diskWhy},
 }
 
 // Why the kind-limited actions reach only their kinds, for the parser's
@@ -113,7 +127,10 @@ var specs = []Spec{
 const (
 	faketimeWhy = "only their entry point runs under libfaketime"
 	storeWhy    = "the delay sits on a broker's path to its store"
+	diskWhy     = "only a broker's shared KahaDB volume or a database's data directory is a store the harness can fill"
 )
+
+var storeKinds = []NodeKind{Broker, Database}
 
 // MaxLatency is the longest store delay a step may ask for: longer than
 // any lease or statement timeout of the profiles, and short enough that a

@@ -84,3 +84,18 @@ func TestTheStoreDelayIsItsOwnFault(t *testing.T) {
 		}
 	}
 }
+
+// A full disk takes the store away until freed, and a restart of its node
+// does not free it: the filler is on the volume.
+func TestDiskFullOutlastsARestart(t *testing.T) {
+	s, ok := Lookup(DiskFull)
+	require.True(t, ok)
+	assert.True(t, s.Disruptive)
+	assert.True(t, s.Store)
+	assert.Equal(t, DiskFree, DiskFull.Undo())
+	assert.True(t, DiskFree.Undoes(DiskFull))
+	assert.False(t, Restart.Undoes(DiskFull), "a restarted node finds its store as full")
+	assert.False(t, Heal.Undoes(DiskFull))
+	assert.True(t, s.Reaches(Database) && s.Reaches(Broker))
+	assert.False(t, s.Reaches(ZooKeeper))
+}

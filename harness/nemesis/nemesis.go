@@ -40,6 +40,8 @@ var families = map[fault.Action]func(c *cluster.Cluster) Fault{
 	fault.ClockSync:    func(*cluster.Cluster) Fault { return skew{} },
 	fault.StoreDelay:   func(c *cluster.Cluster) Fault { return storeDelay{c: c} },
 	fault.StoreUndelay: func(c *cluster.Cluster) Fault { return storeDelay{c: c} },
+	fault.DiskFull:     func(c *cluster.Cluster) Fault { return disk{c: c, full: true} },
+	fault.DiskFree:     func(c *cluster.Cluster) Fault { return disk{c: c} },
 }
 
 // fault returns the family that implements the step's action on its
@@ -96,7 +98,12 @@ func Check(p cluster.Profile, action fault.Action, target fault.Target) error {
 	if err := checkStoreDelay(p, action); err != nil {
 		return err
 	}
-	if spec, _ := fault.Lookup(action); len(spec.Kinds) > 0 && !spec.Reaches(fault.Database) && p.BrokerImage != "" {
+	spec, _ := fault.Lookup(action)
+	if spec.Store {
+		if err := checkStore(p, action, target); err != nil {
+			return err
+		}
+	} else if len(spec.Kinds) > 0 && !spec.Reaches(fault.Database) && p.BrokerImage != "" {
 		return fmt.Errorf("%s: profile %s runs brokers of its own image, whose entry point does not preload libfaketime", action, p.Name)
 	}
 	need, ok := target.Needs()
@@ -182,9 +189,13 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 	began := time.Now()
 	var l landing
 	var err error
-	if tf, ok := f.(timedFault); ok {
+	var measured string
+	switch tf := f.(type) {
+	case timedFault:
 		l, err = tf.applyTimed(ctx, brokers)
-	} else {
+	case reportingFault:
+		measured, err = tf.applyReporting(ctx, brokers)
+	default:
 		err = f.Apply(ctx, brokers)
 	}
 	done := time.Now()
@@ -193,6 +204,9 @@ func (n *Nemesis) inject(ctx context.Context, f Fault, ev history.Event, brokers
 		ev.Detail += "; "
 	}
 	ev.Detail += "injected in " + took.String()
+	if measured != "" {
+		ev.Detail += "; " + measured
+	}
 	if s, ok := f.(skew); ok && err == nil {
 		// The clock is read back after the write landed; the fault is
 		// stamped at the write's return, not after the read.

@@ -203,18 +203,25 @@ type FaultBand struct {
 	Error      string `json:"error,omitempty"`
 }
 
-// FaultBands pairs fault start and end events by step, in start order.
-// An end without a start is dropped: there is nothing to shade.
+// FaultBands pairs fault start and end events by step and action, in
+// start order: a timed fault's automatic undo (the disk-free after a
+// disk-full's duration) is recorded under the same step, and must not
+// take the fault's end. An end without a start is dropped: there is
+// nothing to shade.
 func FaultBands(events []history.Event, ax Axis) []FaultBand {
+	type key struct {
+		step   int
+		action fault.Action
+	}
 	var bands []FaultBand
-	open := map[int]int{} // step → index of its unfinished band
+	open := map[key]int{} // step and action → index of its unfinished band
 	for _, e := range events {
 		if e.Type != history.FaultEvent {
 			continue
 		}
 		switch e.Phase {
 		case history.PhaseStart:
-			open[e.Step] = len(bands)
+			open[key{e.Step, e.Action}] = len(bands)
 			bands = append(bands, FaultBand{
 				Step: e.Step, Action: e.Action, Target: e.Target,
 				Nodes: slices.Clone(e.Nodes), Label: FaultLabel(e.Action, e.Target, e.Nodes),
@@ -223,11 +230,12 @@ func FaultBands(events []history.Event, ax Axis) []FaultBand {
 				Detail:     e.Detail, Error: e.Error,
 			})
 		case history.PhaseEnd:
-			i, ok := open[e.Step]
+			k := key{e.Step, e.Action}
+			i, ok := open[k]
 			if !ok {
 				continue
 			}
-			delete(open, e.Step)
+			delete(open, k)
 			b := &bands[i]
 			b.To, b.Ended = max(b.From, ax.Offset(e.Time)), true
 			if b.Error == "" {

@@ -170,6 +170,7 @@ func TestRunIDOf(t *testing.T) {
 // ensemble, no clock skew under a broker image without libfaketime.
 func TestExploreScheduleValidatesOnEveryProfile(t *testing.T) {
 	profiles := []string{"shared-kahadb", "jdbc", "jdbc-stock", "zookeeper", "leveldb", "replicated", "replicated-stock"}
+	fills := map[string]int{}
 	for _, profile := range profiles {
 		p, err := cluster.LookupProfile(profile)
 		require.NoError(t, err, profile)
@@ -184,12 +185,22 @@ func TestExploreScheduleValidatesOnEveryProfile(t *testing.T) {
 				if s.Action == fault.ClockSkew {
 					assert.Empty(t, p.BrokerImage, "seed %d on %s: %s under a broker image of its own", seed, profile, s)
 				}
+				if s.Action == fault.DiskFull {
+					fills[profile]++
+					k, _ := s.Target.Needs()
+					assert.Equal(t, p.StoreKind(), k, "seed %d on %s: %s fills a node without the store", seed, profile, s)
+					assert.True(t, f.FillsStore(), "seed %d on %s: the schedule must ask for sized stores", seed, profile)
+				}
 				if k, ok := s.Target.Needs(); ok {
 					assert.True(t, p.Has(k), "seed %d on %s: %s needs %s", seed, profile, s, k)
 				}
 			}
 		}
 	}
+	for _, profile := range []string{"shared-kahadb", "jdbc", "replicated"} {
+		assert.Positive(t, fills[profile], "no disk-full drawn on %s in 40 seeds", profile)
+	}
+	assert.Zero(t, fills["zookeeper"]+fills["leveldb"], "a disk-full drawn where no store can be filled")
 	_, err := ExploreSchedule(1, "nope", time.Minute)
 	assert.Error(t, err, "unknown profile")
 }

@@ -37,8 +37,9 @@ type Pool struct {
 type pooled struct {
 	mu        sync.Mutex // held by the scenario using the cluster
 	c         *cluster.Cluster
-	built     int // clusters built for this profile so far
-	scenarios int // scenarios run on the current cluster
+	sized     bool // c's stores are on sized volumes (WithSizedStores)
+	built     int  // clusters built for this profile so far
+	scenarios int  // scenarios run on the current cluster
 	proxied   bool
 }
 
@@ -76,9 +77,11 @@ func (l *Lease) Release() { l.p.mu.Unlock() }
 
 // Acquire hands profile's cluster to a scenario, the one with the store
 // proxy if proxied: restored to its baseline if one is running, else
-// built. Its role samples go to rec and its logs to dir from now on. The
-// lease must be released, also on error.
-func (p *Pool) Acquire(ctx context.Context, profile string, proxied bool, rec *history.Recorder, dir string, say func(string)) (*Lease, error) {
+// built. Its role samples go to rec and its logs to dir from now on.
+// sized asks for stores on size-limited volumes (a scenario that fills a
+// disk); a running cluster built the other way is replaced, as its stores
+// cannot move. The lease must be released, also on error.
+func (p *Pool) Acquire(ctx context.Context, profile string, proxied, sized bool, rec *history.Recorder, dir string, say func(string)) (*Lease, error) {
 	key := poolKey(profile, proxied)
 	p.mu.Lock()
 	pf, ok := p.byPf[key]
@@ -90,6 +93,10 @@ func (p *Pool) Acquire(ctx context.Context, profile string, proxied bool, rec *h
 	pf.mu.Lock()
 	l := &Lease{p: pf}
 	began := time.Now()
+	if pf.c != nil && pf.sized != sized {
+		say(fmt.Sprintf("this scenario needs stores %s; replacing the %s cluster", storesWord(sized), profile))
+		p.drop(pf, say)
+	}
 	if pf.c != nil {
 		pf.c.Attach(rec, dir, say)
 		if err := restore(ctx, pf.c); err != nil {
@@ -98,7 +105,7 @@ func (p *Pool) Acquire(ctx context.Context, profile string, proxied bool, rec *h
 		}
 	}
 	if pf.c == nil {
-		if err := p.build(ctx, pf, profile, rec, dir, say); err != nil {
+		if err := p.build(ctx, pf, profile, sized, rec, dir, say); err != nil {
 			return l, err
 		}
 	}
@@ -118,12 +125,24 @@ func restore(ctx context.Context, c *cluster.Cluster) error {
 	return c.Restore(ctx, restoreTimeout)
 }
 
-func (p *Pool) build(ctx context.Context, pf *pooled, profile string, rec *history.Recorder, dir string, say func(string)) error {
+// storesWord words a cluster's kind of store for progress lines.
+func storesWord(sized bool) string {
+	if sized {
+		return "on size-limited volumes"
+	}
+	return "where they normally are"
+}
+
+func (p *Pool) build(ctx context.Context, pf *pooled, profile string, sized bool, rec *history.Recorder, dir string, say func(string)) error {
 	pf.built++
-	c, err := cluster.Run(ctx, cluster.WithImage(p.image), cluster.WithProfile(profile),
+	opts := []cluster.Option{cluster.WithImage(p.image), cluster.WithProfile(profile),
 		cluster.WithRecorder(rec), cluster.WithLogDir(dir), cluster.WithStoreProxy(pf.proxied),
-		cluster.WithRunID(fmt.Sprintf("%s-%s-%d", p.runID, profile, pf.built)), cluster.WithProgress(say))
-	pf.c, pf.scenarios = c, 0
+		cluster.WithRunID(fmt.Sprintf("%s-%s-%d", p.runID, profile, pf.built)), cluster.WithProgress(say)}
+	if sized {
+		opts = append(opts, cluster.WithSizedStores())
+	}
+	c, err := cluster.Run(ctx, opts...)
+	pf.c, pf.scenarios, pf.sized = c, 0, sized
 	if err != nil {
 		p.drop(pf, say)
 		return fmt.Errorf("start %s cluster: %w", profile, err)

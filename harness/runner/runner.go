@@ -119,7 +119,7 @@ func Run(ctx context.Context, f *scenario.File, profile string, pool *Pool, o Op
 	}
 	defer rec.Close()
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseStart, Detail: f.Name + " on " + profile})
-	lease, err := pool.Acquire(ctx, profile, f.DelaysStore(), rec, dir, p.line)
+	lease, err := pool.Acquire(ctx, profile, f.DelaysStore(), f.FillsStore(), rec, dir, p.line)
 	defer lease.Release()
 	if err != nil {
 		return nil, err

@@ -38,17 +38,21 @@ var (
 	exploreCuts    = []string{"master", "slave", "zk:leader", "db", "node:1", "node:2", "node:3", "minority", "majority", "bridge"}
 	exploreScoped  = [][2]string{{"master", "db"}, {"master", "zk"}, {"db", "broker"}, {"zk:leader", "broker"}, {"slave", "broker"}, {"node:1", "broker"}}
 	exploreBrokers = []string{"master", "slave"}
+	// A broker's store is the shared KahaDB volume, db's the database's
+	// data directory: each profile's allow keeps the one it has.
+	exploreStores = []string{"master", "db"}
 )
 
 // exploreMenu returns every family of fault an exploratory schedule draws
 // from, each with all its shapes, before a profile's allow removes those
 // it cannot run: process faults, partitions of a node, of the master's
 // side (minority, majority), across a bridge and scoped with from, packet
-// loss, CPU starvation, broker clock skew and store delay (which the
+// loss, CPU starvation, broker clock skew, store delay (which the
 // profile's allow keeps to the JDBC profiles; a schedule that draws it
-// runs on the proxied cluster). The netem delay is left out: the kernel
-// of many hosts has no sch_netem, and a schedule must run wherever it was
-// drawn; the store delay is the brokers' own proxy and runs anywhere.
+// runs on the proxied cluster) and a full store disk. The netem delay is
+// left out: the kernel of many hosts has no sch_netem, and a schedule
+// must run wherever it was drawn; the store delay is the brokers' own
+// proxy and runs anywhere.
 func exploreMenu() []family {
 	process := family{name: "process"}
 	for _, a := range []fault.Action{ActionKill, ActionStop, ActionPause, ActionRestart} {
@@ -80,7 +84,11 @@ func exploreMenu() []family {
 	for _, t := range []string{"master", "slave", "db"} {
 		store.shapes = append(store.shapes, Step{Action: fault.StoreDelay, Target: fault.MustTarget(t)})
 	}
-	return []family{process, partition, loss, starve, skew, store}
+	disk := family{name: "disk-full"}
+	for _, t := range exploreStores {
+		disk.shapes = append(disk.shapes, Step{Action: fault.DiskFull, Target: fault.MustTarget(t)})
+	}
+	return []family{process, partition, loss, starve, skew, store, disk}
 }
 
 // allowedMenu is exploreMenu without the shapes allow refuses, and

@@ -67,7 +67,7 @@ func TestExplore_DrawsFromEveryFamily(t *testing.T) {
 		}
 	}
 	for _, a := range []fault.Action{ActionKill, ActionStop, ActionPause, ActionRestart, ActionPartition, ActionLoss, ActionStarve, fault.ClockSkew,
-		ActionResume, ActionHeal, ActionUnstarve, fault.ClockSync} {
+		fault.DiskFull, ActionResume, ActionHeal, ActionUnstarve, fault.ClockSync, fault.DiskFree} {
 		assert.True(t, actions[a], "no %s drawn in 60 seeds", a)
 	}
 	for _, k := range []string{"master", "slave", "zk:leader", "db", "node", "minority", "majority", "bridge", "from", "previous"} {

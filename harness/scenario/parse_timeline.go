@@ -41,6 +41,7 @@ var undoing = map[fault.Action]struct {
 	fault.Resume:       {fault.Pause, "pauses", "resumed itself"},
 	fault.Unstarve:     {fault.Starve, "starves", "lifted its quota itself"},
 	fault.StoreUndelay: {fault.StoreDelay, "delays", "ended itself"},
+	fault.DiskFree:     {fault.DiskFull, "fills", "freed its store itself"},
 }
 
 func (p *parser) timeline(f *File, m map[string]field) {

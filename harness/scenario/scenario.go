@@ -398,3 +398,15 @@ func (x Expect) FailuresFor(profile string) []checker.Check {
 	}
 	return x.Failures
 }
+
+// FillsStore reports whether the timeline fills a store's disk: its
+// cluster then needs stores on size-limited volumes, which every other
+// scenario runs without (tmpfs makes fsync free).
+func (f *File) FillsStore() bool {
+	for _, s := range f.Timeline {
+		if spec, _ := fault.Lookup(s.Action); spec.Store {
+			return true
+		}
+	}
+	return false
+}

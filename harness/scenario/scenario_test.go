@@ -183,7 +183,7 @@ timeline:
 		`typo.yaml:2: description: must not be empty: say what the scenario does and what is expected on each profile`,
 		`typo.yaml:3: profiles[1]: jdbc is listed twice`,
 		`typo.yaml:5: workload.rate: must be a whole number, got the string "fast"`,
-		`typo.yaml:8: timeline[0].action: unknown action "explode" (use one of kill, stop, start, restart, pause, resume, partition, heal, delay, loss, starve, unstarve, clock-skew, clock-sync, store-delay, store-undelay)`,
+		`typo.yaml:8: timeline[0].action: unknown action "explode" (use one of kill, stop, start, restart, pause, resume, partition, heal, delay, loss, starve, unstarve, clock-skew, clock-sync, store-delay, store-undelay, disk-full, disk-free)`,
 		`typo.yaml:9: timeline[1].at: 5s is before 10s, the time of the step on line 7: steps must be in time order`,
 		`typo.yaml:11: timeline[1].target: "node:x" is not a target: node:N needs a whole number N (e.g. node:1)`,
 	}

@@ -36,8 +36,13 @@ rm -f /var/run/postgresql/.s.PGSQL.*
 if [ -d "$DATA" ]; then
   rm -f "$DATA/postmaster.pid"
   if [ ! -f "$DATA/global/pg_control" ]; then
-    echo "patroni-run: $DATA has no global/pg_control (interrupted clone); removing it" >&2
-    rm -rf "$DATA"
+    # Emptied, not removed: a disk-full scenario mounts a sized volume
+    # here, whose root only Patroni's bootstrap may fill (an empty data
+    # directory is one it initialises or clones into).
+    if [ -n "$(ls -A "$DATA")" ]; then
+      echo "patroni-run: $DATA has no global/pg_control (interrupted clone); emptying it" >&2
+      find "$DATA" -mindepth 1 -delete
+    fi
   else
     chown -R postgres:postgres "$DATA"
     chmod 0700 "$DATA"

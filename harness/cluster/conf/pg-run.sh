@@ -28,7 +28,8 @@ as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups "$@"; }
 install -d -m 0755 -o postgres -g postgres /srv/pg "$SOCK"
 if [ ! -f "$MARK" ]; then
   echo "pg-run: initialising $DATA"
-  rm -rf "$DATA"
+  # Emptied, not removed: a disk-full scenario mounts a sized volume here.
+  [ -d "$DATA" ] && find "$DATA" -mindepth 1 -delete
   install -d -m 0700 -o postgres -g postgres "$DATA"
   : > /srv/pg/init.log && chown postgres:postgres /srv/pg/init.log
   if ! {

@@ -1,0 +1,44 @@
+package cluster
+
+import (
+	"regexp"
+	"sync"
+)
+
+// storeRefusedLine is what ActiveMQ's BrokerService logs when it starts
+// with less free disk under its store than one journal file: it cuts the
+// store limit to the free space once, at start, and never looks again
+// (schedulePeriodForDiskUsageCheck is 0 by default). Measured on 5.17.2
+// with a shared KahaDB: the master's IO exception handler restarted the
+// broker in-process on the full disk, it came back as master with a
+// limit of 1 MB, and producer flow control held every persistent send
+// after the disk was freed, until its JVM restarted.
+var storeRefusedLine = regexp.MustCompile(`the store will not accept any data when used`)
+
+// storeLimit remembers whether the broker's current JVM cut its store
+// limit so.
+type storeLimit struct {
+	mu  sync.Mutex
+	cut bool
+}
+
+func (s *storeLimit) note(line string) {
+	if storeRefusedLine.MatchString(line) {
+		s.mu.Lock()
+		s.cut = true
+		s.mu.Unlock()
+	}
+}
+
+// refusing reports whether the JVM logged the cut since it started.
+func (s *storeLimit) refusing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cut
+}
+
+func (s *storeLimit) reset() {
+	s.mu.Lock()
+	s.cut = false
+	s.mu.Unlock()
+}
