@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -125,6 +126,13 @@ func restore(ctx context.Context, c *cluster.Cluster) error {
 	return c.Restore(ctx, restoreTimeout)
 }
 
+// clusterRunID names a pooled cluster's resources: a profile's proxied
+// twin runs beside its plain cluster, so the key, not the profile, keeps
+// their container names apart ('+' is no character Docker takes).
+func clusterRunID(runID, key string, built int) string {
+	return fmt.Sprintf("%s-%s-%d", runID, strings.ReplaceAll(key, "+", "-"), built)
+}
+
 // storesWord words a cluster's kind of store for progress lines.
 func storesWord(sized bool) string {
 	if sized {
@@ -137,7 +145,7 @@ func (p *Pool) build(ctx context.Context, pf *pooled, profile string, sized bool
 	pf.built++
 	opts := []cluster.Option{cluster.WithImage(p.image), cluster.WithProfile(profile),
 		cluster.WithRecorder(rec), cluster.WithLogDir(dir), cluster.WithStoreProxy(pf.proxied),
-		cluster.WithRunID(fmt.Sprintf("%s-%s-%d", p.runID, profile, pf.built)), cluster.WithProgress(say)}
+		cluster.WithRunID(clusterRunID(p.runID, poolKey(profile, pf.proxied), pf.built)), cluster.WithProgress(say)}
 	if sized {
 		opts = append(opts, cluster.WithSizedStores())
 	}
