@@ -3,6 +3,7 @@ package workload
 import (
 	"context"
 	"net"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -20,6 +21,9 @@ import (
 type peer struct {
 	ln     net.Listener
 	onSend func(w *frame.Writer, f *frame.Frame, n int) (keep bool)
+	// cmds are the frames onSend is handed: SEND, or a transaction's
+	// COMMIT and ABORT; others (BEGIN, a transaction's SENDs) pass silently.
+	cmds []string
 	// sends numbers the SENDs across connections: after a reconnect the
 	// old connection's goroutine may still be reading while the new one
 	// counts, so the counter is shared between goroutines.
@@ -28,9 +32,15 @@ type peer struct {
 
 func newPeer(t *testing.T, onSend func(w *frame.Writer, f *frame.Frame, n int) bool) *peer {
 	t.Helper()
+	return newPeerOf(t, []string{frame.SEND}, onSend)
+}
+
+// newPeerOf is a peer that hands onSend the frames named in cmds.
+func newPeerOf(t *testing.T, cmds []string, onSend func(w *frame.Writer, f *frame.Frame, n int) bool) *peer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	p := &peer{ln: ln, onSend: onSend}
+	p := &peer{ln: ln, onSend: onSend, cmds: cmds}
 	t.Cleanup(func() { ln.Close() })
 	go p.serve()
 	return p
@@ -56,8 +66,8 @@ func (p *peer) serve() {
 				switch f.Command {
 				case frame.CONNECT:
 					_ = w.Write(frame.New(frame.CONNECTED, frame.Version, "1.2"))
-				case frame.SEND:
-					if !p.onSend(w, f, int(p.sends.Add(1))) {
+				default:
+					if slices.Contains(p.cmds, f.Command) && !p.onSend(w, f, int(p.sends.Add(1))) {
 						return
 					}
 				}

@@ -3,8 +3,6 @@ package workload
 import (
 	"context"
 	"fmt"
-	"net"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,50 +13,11 @@ import (
 	"github.com/amqha/amqha/harness/history"
 )
 
-// txPeer is a scripted STOMP server for transactions: it answers CONNECT,
-// takes BEGIN and SEND silently, and hands each COMMIT or ABORT to onEnd.
-type txPeer struct {
-	ln    net.Listener
-	onEnd func(w *frame.Writer, f *frame.Frame, n int) (keep bool)
-	ends  atomic.Int64
-}
-
-func newTxPeer(t *testing.T, onEnd func(w *frame.Writer, f *frame.Frame, n int) bool) *txPeer {
+// newTxPeer is a peer for transactions: it takes BEGIN and SEND silently
+// and hands each COMMIT or ABORT to onEnd.
+func newTxPeer(t *testing.T, onEnd func(w *frame.Writer, f *frame.Frame, n int) bool) *peer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &txPeer{ln: ln, onEnd: onEnd}
-	t.Cleanup(func() { ln.Close() })
-	go p.serve()
-	return p
-}
-
-func (p *txPeer) serve() {
-	for {
-		conn, err := p.ln.Accept()
-		if err != nil {
-			return
-		}
-		go func() {
-			defer conn.Close()
-			r, w := frame.NewReader(conn), frame.NewWriter(conn)
-			for {
-				f, err := r.Read()
-				if err != nil {
-					return
-				}
-				switch {
-				case f == nil:
-				case f.Command == frame.CONNECT:
-					_ = w.Write(frame.New(frame.CONNECTED, frame.Version, "1.2"))
-				case f.Command == frame.COMMIT || f.Command == frame.ABORT:
-					if !p.onEnd(w, f, int(p.ends.Add(1))) {
-						return
-					}
-				}
-			}
-		}()
-	}
+	return newPeerOf(t, []string{frame.COMMIT, frame.ABORT}, onEnd)
 }
 
 func txReceipt(w *frame.Writer, f *frame.Frame) bool {
@@ -67,7 +26,7 @@ func txReceipt(w *frame.Writer, f *frame.Frame) bool {
 
 // runTx runs a transactional producer against p and returns each send's
 // completion, and each transaction's sends.
-func runTx(t *testing.T, p *txPeer, d time.Duration, tx Transactions) (map[string]history.Op, map[string][]string) {
+func runTx(t *testing.T, p *peer, d time.Duration, tx Transactions) (map[string]history.Op, map[string][]string) {
 	t.Helper()
 	rec := history.NewRecorder()
 	cfg := Config{Queue: "q", Duration: d, MessageSize: 32, Persistent: true, SendTimeout: time.Second}
