@@ -188,7 +188,7 @@ func summarise(ps []Phase, ops []history.Op, acks []ack) {
 		}
 		if l := lat[i]; len(l) > 0 {
 			slices.Sort(l)
-			p.P50MS, p.P99MS, p.MaxMS = ms(quantile(l, 0.50)), ms(quantile(l, 0.99)), ms(l[len(l)-1])
+			p.P50MS, p.P99MS, p.MaxMS = ms(Percentile(l, 0.50)), ms(Percentile(l, 0.99)), ms(l[len(l)-1])
 		}
 	}
 }
@@ -206,10 +206,12 @@ func phaseAt(ps []Phase, t time.Time, closed bool) int {
 	return -1
 }
 
-// quantile is the nearest-rank quantile of sorted durations.
-func quantile(sorted []time.Duration, q float64) time.Duration {
-	i := int(q*float64(len(sorted))+0.999999) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
+// Percentile is the nearest-rank p-th quantile of sorted durations, so
+// the value is one that was actually observed; the report's latency
+// lines use it too.
+func Percentile(sorted []time.Duration, p float64) time.Duration {
+	k := int(p*float64(len(sorted))+0.999999999) - 1
+	return sorted[max(0, min(k, len(sorted)-1))]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

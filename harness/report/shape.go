@@ -84,20 +84,11 @@ func Buckets(ops []history.Op, ax Axis) []Bucket {
 		}
 		slices.Sort(ls)
 		out[i].Latencies = len(ls)
-		out[i].P50 = percentile(ls, 0.50)
-		out[i].P99 = percentile(ls, 0.99)
+		out[i].P50 = checker.Percentile(ls, 0.50)
+		out[i].P99 = checker.Percentile(ls, 0.99)
 		out[i].Max = ls[len(ls)-1]
 	}
 	return out
-}
-
-// percentile uses the nearest-rank method so the value is one that was
-// actually observed.
-func percentile(sorted []time.Duration, p float64) time.Duration {
-	n := len(sorted)
-	k := int(p*float64(n)+0.999999999) - 1
-	k = max(0, min(k, n-1))
-	return sorted[k]
 }
 
 // NoSample is the role of a span where the role probe said nothing for

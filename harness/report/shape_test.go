@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/amqha/amqha/harness/checker"
 	"github.com/amqha/amqha/harness/history"
 )
 
@@ -97,9 +98,9 @@ func TestPercentileNearestRank(t *testing.T) {
 	for i := 1; i <= 100; i++ {
 		ls = append(ls, ms(i))
 	}
-	assert.Equal(t, ms(50), percentile(ls, 0.5), "p50")
-	assert.Equal(t, ms(99), percentile(ls, 0.99), "p99")
-	assert.Equal(t, ms(1), percentile(ls[:1], 0.99), "p99 of one")
+	assert.Equal(t, ms(50), checker.Percentile(ls, 0.5), "p50")
+	assert.Equal(t, ms(99), checker.Percentile(ls, 0.99), "p99")
+	assert.Equal(t, ms(1), checker.Percentile(ls[:1], 0.99), "p99 of one")
 }
 
 func TestAvailabilityGap(t *testing.T) {
