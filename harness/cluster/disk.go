@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
@@ -38,6 +39,21 @@ const (
 	kahaDBStoreSize  = 256 << 20
 	pgStoreSize      = 256 << 20
 	patroniStoreSize = 512 << 20
+)
+
+// A KahaDB store on its own sized volume is configured as ActiveMQ
+// provides for a store on a dedicated disk: its limit is a share of the
+// volume (percentLimit) and the broker measures the disk again every
+// kahaDBDiskCheck, growing the limit back when space is freed
+// (schedulePeriodForDiskUsageCheck, diskUsageCheckRegrowThreshold).
+// Measured on 5.17.2 without them: a broker that restarts in-process on
+// the full disk cuts its limit to the free space once, at start, and
+// producer flow control then holds every persistent send after the free
+// until its JVM restarts, in 6 of 9 runs (disk-full-kahadb's description).
+// The JDBC stores keep their limits: the database holds their messages.
+const (
+	kahaDBDiskCheck    = time.Second
+	kahaDBStorePercent = 90
 )
 
 // fillerName is the file a disk-full writes on a store; disk-free and the

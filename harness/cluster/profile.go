@@ -225,11 +225,16 @@ func LookupProfile(name string) (Profile, error) {
 }
 
 func renderKahaDB(c *Cluster, name string) ([]byte, error) {
-	return render("shared-kahadb.xml.tmpl", map[string]any{
+	data := map[string]any{
 		"BrokerName":        name,
 		"StoreDir":          storeDir + "/kahadb",
 		"LockAcquireMillis": c.profile.LockInterval.Milliseconds(),
-	})
+	}
+	if c.opts.sizedStores {
+		data["DiskCheckMillis"] = kahaDBDiskCheck.Milliseconds()
+		data["StorePercent"] = kahaDBStorePercent
+	}
+	return render("shared-kahadb.xml.tmpl", data)
 }
 
 // render executes an embedded template; the XML is schema-checked by the

@@ -84,3 +84,17 @@ func TestStoreDelayRemembersDelayedRoutes(t *testing.T) {
 	s.set([]string{"pg2"}, 0)
 	assert.False(t, s.any())
 }
+
+// A KahaDB store on its own sized volume takes a share of that volume as
+// its limit and measures it again every second, so a freed disk is seen;
+// the store on the host's disk keeps its fixed limit (the golden above).
+func TestASizedKahaDBStoreMeasuresItsDiskAgain(t *testing.T) {
+	c := fakeCluster("shared-kahadb")
+	c.opts.sizedStores = true
+	got, err := renderKahaDB(c, "broker2")
+	require.NoError(t, err)
+	xml := string(got)
+	assert.Contains(t, xml, `schedulePeriodForDiskUsageCheck="1000" diskUsageCheckRegrowThreshold="1 mb"`)
+	assert.Contains(t, xml, `<storeUsage percentLimit="90"/>`)
+	assert.NotContains(t, xml, `limit="2 gb"`)
+}

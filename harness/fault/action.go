@@ -37,9 +37,40 @@ const (
 	DiskFree     Action = "disk-free"
 )
 
+// Family is a kind of fault, as the catalogue and the explorer count
+// them: every fault family keeps a scenario in the default tier, and an
+// exploratory schedule draws from each.
+type Family string
+
+// Fault families.
+const (
+	// Process faults take a node's process down or freeze it.
+	Process Family = "process"
+	// Cuts are partitions, of a node, a side or across a bridge.
+	Cuts Family = "partition"
+	// Drops are packet loss on a node's links.
+	Drops Family = "loss"
+	// Lag is the kernel's netem delay, which hosts without sch_netem
+	// refuse.
+	Lag Family = "delay"
+	// Starvation is a CPU quota: a gray failure.
+	Starvation Family = "starve"
+	// Skew is a broker's wall clock run ahead or behind.
+	Skew Family = "clock-skew"
+	// StoreLag is latency on a broker's path to its store.
+	StoreLag Family = "store-delay"
+	// FullDisk is a store's filesystem filled to the last byte.
+	FullDisk Family = "disk-full"
+)
+
 // Spec is what the harness knows about one action.
 type Spec struct {
 	Action Action
+	// Family is the kind of fault the action injects; empty for an
+	// action that injects none (an undo, a start).
+	Family Family
+	// NeedsNetem actions run only on a kernel with sch_netem.
+	NeedsNetem bool
 	// Doc is the one-line description the docs show.
 	Doc string
 	// Disruptive actions take a node's service away; failover time and
@@ -90,34 +121,34 @@ type Spec struct {
 }
 
 var specs = []Spec{
-	{Action: Kill, Doc: "SIGKILL the target's process (docker kill)", Disruptive: true},
-	{Action: Stop, Doc: "stop the target gracefully (SIGTERM, then SIGKILL after the grace)", Disruptive: true},
+	{Action: Kill, Family: Process, Doc: "SIGKILL the target's process (docker kill)", Disruptive: true},
+	{Action: Stop, Family: Process, Doc: "stop the target gracefully (SIGTERM, then SIGKILL after the grace)", Disruptive: true},
 	{Action: Start, Doc: "start the target's nodes that are down", Rejoining: true},
-	{Action: Restart, Doc: "restart the target (stop, then start)", Rejoining: true},
-	{Action: Pause, Doc: "freeze the target (SIGSTOP of every process, docker pause)", Disruptive: true, Undo: Resume},
+	{Action: Restart, Family: Process, Doc: "restart the target (stop, then start)", Rejoining: true},
+	{Action: Pause, Family: Process, Doc: "freeze the target (SIGSTOP of every process, docker pause)", Disruptive: true, Undo: Resume},
 	{Action: Resume, Doc: "thaw a paused target"},
-	{Action: Partition, Doc: "cut the target off from its peers with iptables", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
+	{Action: Partition, Family: Cuts, Doc: "cut the target off from its peers with iptables", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
 	{Action: Heal, Doc: "remove every partition, delay and loss in effect", Targetless: true, Network: true},
-	{Action: Delay, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
-	{Action: Loss, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
-	{Action: Starve, Doc: "leave the target cpus of one CPU (a CFS quota on its container): it runs, slowly", Disruptive: true, Undo: Unstarve, Sized: true, Outlasting: true},
+	{Action: Delay, Family: Lag, NeedsNetem: true, Doc: "delay the target's packets (tc netem; refused where the kernel has no sch_netem)", Disruptive: true, Undo: Heal, Network: true},
+	{Action: Loss, Family: Drops, Doc: "drop 20% of the target's packets from its peers", Disruptive: true, Undo: Heal, Network: true, Scoped: true},
+	{Action: Starve, Family: Starvation, Doc: "leave the target cpus of one CPU (a CFS quota on its container): it runs, slowly", Disruptive: true, Undo: Unstarve, Sized: true, Outlasting: true},
 	{Action: Unstarve, Doc: "lift a starved target's CPU quota"},
 	// A skewed clock takes no service away (the broker keeps serving), so
 	// failover and availability are not measured from it; what it breaks
 	// is the lease, which single-master and split-brain-acks judge.
-	{Action: ClockSkew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
+	{Action: ClockSkew, Family: Skew, Doc: "run the target broker's wall clock ahead or behind by offset (libfaketime; monotonic time untouched)",
 		Undo: ClockSync, Offset: true, Kinds: []NodeKind{Broker}, KindsWhy: faketimeWhy},
 	{Action: ClockSync, Doc: "set a skewed broker's wall clock back to the host's", Kinds: []NodeKind{Broker}, KindsWhy: faketimeWhy},
 	// The store delay is the brokers' own store proxy (a process in each
 	// broker container), not the kernel's, so it runs on every host and a
 	// verdict does not depend on where it ran. It outlasts a restart: the
 	// proxy keeps the latency its control file holds.
-	{Action: StoreDelay, Doc: "delay every round trip between the target broker (or every broker, for db) and the store by latency (the brokers' store proxy; JDBC profiles)",
+	{Action: StoreDelay, Family: StoreLag, Doc: "delay every round trip between the target broker (or every broker, for db) and the store by latency (the brokers' store proxy; JDBC profiles)",
 		Disruptive: true, Undo: StoreUndelay, Latency: true, Outlasting: true, Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
 	{Action: StoreUndelay, Doc: "end a store delay: the proxy passes the target's store traffic straight through", Kinds: []NodeKind{Broker, Database}, KindsWhy: storeWhy},
 	// A full store takes the service away (no persistent send can be
 	// written), and it outlasts a restart: the filler is on the volume.
-	{Action: DiskFull, Doc: "fill the filesystem of the target's store (KahaDB volume, PostgreSQL data directory) until writes fail with ENOSPC",
+	{Action: DiskFull, Family: FullDisk, Doc: "fill the filesystem of the target's store (KahaDB volume, PostgreSQL data directory) until writes fail with ENOSPC",
 		Disruptive: true, Undo: DiskFree, Outlasting: true, Store: true, Kinds: storeKinds, KindsWhy: diskWhy},
 	{Action: DiskFree, Doc: "remove the filler a disk-full left on the target's store", Store: true, Kinds: storeKinds, KindsWhy: diskWhy},
 }
@@ -162,6 +193,21 @@ func Lookup(a Action) (Spec, bool) {
 	}
 	return Spec{}, false
 }
+
+// Families returns every fault family, in the order the docs list them.
+func Families() []Family {
+	var out []Family
+	for _, s := range specs {
+		if s.Family != "" && !slices.Contains(out, s.Family) {
+			out = append(out, s.Family)
+		}
+	}
+	return out
+}
+
+// Family is the kind of fault a injects, or "" for an action that
+// injects none.
+func (a Action) Family() Family { s, _ := Lookup(a); return s.Family }
 
 // Disruptive reports whether a takes a node's service away; unknown
 // actions are not.

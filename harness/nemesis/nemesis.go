@@ -83,7 +83,7 @@ func Supported(action fault.Action) error {
 	if _, err := (&Nemesis{}).fault(scenario.Step{Action: action}); err != nil {
 		return err
 	}
-	if action == fault.Delay && !netemAvailable() {
+	if spec, _ := fault.Lookup(action); spec.NeedsNetem && !netemAvailable() {
 		return errNoNetem
 	}
 	return nil

@@ -36,8 +36,11 @@ func LanesFromEnv() (int, error) {
 
 // Lanes splits a plan into at most n lanes that can run side by side. The
 // scenarios of one profile stay in one lane, in plan order, because they
-// take the profile's one cluster in turn; the heaviest profiles are placed
-// first, each on the lightest lane so far.
+// take the profile's one cluster in turn, except that those that fill a
+// disk come last: their cluster's stores are sized volumes, and the pool
+// replaces the profile's cluster whenever the next scenario wants the
+// other kind, so grouping them costs one rebuild instead of two. The
+// heaviest profiles are placed first, each on the lightest lane so far.
 func Lanes(plan []Planned, n int) [][]Planned {
 	byProfile := map[string][]Planned{}
 	var order []string
@@ -46,6 +49,9 @@ func Lanes(plan []Planned, n int) [][]Planned {
 			order = append(order, p.Profile)
 		}
 		byProfile[p.Profile] = append(byProfile[p.Profile], p)
+	}
+	for _, ps := range byProfile {
+		slices.SortStableFunc(ps, func(a, b Planned) int { return cmpBool(a.File.FillsStore(), b.File.FillsStore()) })
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(cost(byProfile[b]), cost(byProfile[a])) })
 	n = max(1, min(n, len(order)))
@@ -57,6 +63,17 @@ func Lanes(plan []Planned, n int) [][]Planned {
 		load[i] += cost(byProfile[pf])
 	}
 	return slices.DeleteFunc(lanes, func(l []Planned) bool { return len(l) == 0 })
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // cost estimates a lane's wall time from its workloads.

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/scenario"
 )
 
@@ -104,4 +105,13 @@ func names(ps []Planned) []string {
 func TestARepetitionBelongsToItsGrandparentsRun(t *testing.T) {
 	assert.Equal(t, "20261201-231129", runIDOf("reports/20261201-231129/kill-master@jdbc"))
 	assert.Equal(t, "20261201-231129", runIDOf("reports/20261201-231129/kill-master@jdbc/run-3"))
+}
+
+func TestScenariosThatFillADiskRunLastOnTheirProfile(t *testing.T) {
+	full := planned("disk-full-db", "jdbc", time.Second, scenario.TierDefault)
+	full.File.Timeline = []scenario.Step{{At: time.Second, Action: fault.DiskFull}}
+	plan := []Planned{planned("db-restart", "jdbc", time.Second, ""), full, planned("kill-master", "jdbc", time.Second, "")}
+	lanes := Lanes(plan, 1)
+	assert.Equal(t, []string{"db-restart", "kill-master", "disk-full-db"}, names(lanes[0]),
+		"the sized cluster replaces the plain one once, after every scenario that wants the plain one")
 }

@@ -74,7 +74,7 @@ func Explore(seed int64, profile string, duration time.Duration, allow Allow) *F
 	menu := allowedMenu(allow)
 	var names []string
 	for _, fam := range menu {
-		names = append(names, fam.name)
+		names = append(names, string(fam.name))
 	}
 	f.Description = fmt.Sprintf("Exploratory run with seed %d on %s: a random but reproducible schedule\n"+
 		"of faults every 8-20 s over %s, some overlapping, drawn from the families\n"+

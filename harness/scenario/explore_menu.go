@@ -10,7 +10,7 @@ import (
 // every shape of step it may take; sized steps get their cpus or offset
 // when picked.
 type family struct {
-	name   string
+	name   fault.Family
 	shapes []Step
 }
 
@@ -54,37 +54,37 @@ var (
 // must run wherever it was drawn; the store delay is the brokers' own
 // proxy and runs anywhere.
 func exploreMenu() []family {
-	process := family{name: "process"}
+	process := family{name: fault.Process}
 	for _, a := range []fault.Action{ActionKill, ActionStop, ActionPause, ActionRestart} {
 		for _, t := range exploreNodes {
 			process.shapes = append(process.shapes, Step{Action: a, Target: fault.MustTarget(t)})
 		}
 	}
-	partition := family{name: "partition"}
+	partition := family{name: fault.Cuts}
 	for _, t := range exploreCuts {
 		partition.shapes = append(partition.shapes, Step{Action: ActionPartition, Target: fault.MustTarget(t)})
 	}
 	for _, c := range exploreScoped {
 		partition.shapes = append(partition.shapes, Step{Action: ActionPartition, Target: fault.MustTarget(c[0]), From: fault.NodeKind(c[1])})
 	}
-	loss := family{name: "loss"}
+	loss := family{name: fault.Drops}
 	for _, t := range exploreNodes {
 		loss.shapes = append(loss.shapes, Step{Action: ActionLoss, Target: fault.MustTarget(t)})
 	}
 	loss.shapes = append(loss.shapes, Step{Action: ActionLoss, Target: fault.MustTarget("master"), From: fault.NodeKind("db")})
-	starve := family{name: "starve"}
+	starve := family{name: fault.Starvation}
 	for _, t := range exploreNodes {
 		starve.shapes = append(starve.shapes, Step{Action: ActionStarve, Target: fault.MustTarget(t)})
 	}
-	skew := family{name: "clock-skew"}
+	skew := family{name: fault.Skew}
 	for _, t := range exploreBrokers {
 		skew.shapes = append(skew.shapes, Step{Action: fault.ClockSkew, Target: fault.MustTarget(t)})
 	}
-	store := family{name: "store-delay"}
+	store := family{name: fault.StoreLag}
 	for _, t := range []string{"master", "slave", "db"} {
 		store.shapes = append(store.shapes, Step{Action: fault.StoreDelay, Target: fault.MustTarget(t)})
 	}
-	disk := family{name: "disk-full"}
+	disk := family{name: fault.FullDisk}
 	for _, t := range exploreStores {
 		disk.shapes = append(disk.shapes, Step{Action: fault.DiskFull, Target: fault.MustTarget(t)})
 	}
