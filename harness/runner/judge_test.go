@@ -73,7 +73,7 @@ func quietRun(profile, ackBy string, roles map[string]history.Role, lost ...stri
 		}
 	}
 	ev(history.Event{Time: judgeAt(end - 1), Type: history.RunEvent, Phase: history.PhaseDrain})
-	ev(history.Event{Time: judgeAt(end - 0.5), Type: history.RunEvent, Phase: history.PhaseDrained, Detail: "the consumer went quiet"})
+	ev(history.Event{Time: judgeAt(end - 0.5), Type: history.RunEvent, Phase: history.PhaseDrained, Detail: "every consumer and subscriber went quiet"})
 	ev(history.Event{Time: judgeAt(end), Type: history.RunEvent, Phase: history.PhaseEnd})
 
 	slices.SortStableFunc(recs, func(a, b rec) int { return a.at.Compare(b.at) })

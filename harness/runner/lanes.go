@@ -76,11 +76,22 @@ func cmpBool(a, b bool) int {
 	return -1
 }
 
-// cost estimates a lane's wall time from its workloads.
+// variantBuild is what a profile's proxied twin or its sized-store
+// cluster adds to a lane: another cluster to start (a jdbc one takes
+// 15-20 s on 2 cores, a replicated one 35-55 s).
+const variantBuild = 30 * time.Second
+
+// cost estimates a lane's wall time from its workloads and the cluster
+// variants they need beside the plain one.
 func cost(ps []Planned) time.Duration {
 	var d time.Duration
+	variants := map[[2]bool]bool{}
 	for _, p := range ps {
 		d += p.File.Workload.Duration
+		if v := [2]bool{p.File.DelaysStore(), p.File.FillsStore()}; v != [2]bool{} && !variants[v] {
+			variants[v] = true
+			d += variantBuild
+		}
 	}
 	return d
 }

@@ -115,3 +115,12 @@ func TestScenariosThatFillADiskRunLastOnTheirProfile(t *testing.T) {
 	assert.Equal(t, []string{"db-restart", "kill-master", "disk-full-db"}, names(lanes[0]),
 		"the sized cluster replaces the plain one once, after every scenario that wants the plain one")
 }
+
+func TestAClusterVariantWeighsOnItsLane(t *testing.T) {
+	full := planned("disk-full-db", "jdbc", 10*time.Second, scenario.TierDefault)
+	full.File.Timeline = []scenario.Step{{At: time.Second, Action: fault.DiskFull}}
+	plain := planned("kill-master", "jdbc", 10*time.Second, "")
+	assert.Equal(t, 20*time.Second, cost([]Planned{plain, plain}))
+	assert.Equal(t, 20*time.Second+variantBuild, cost([]Planned{plain, full}), "the sized cluster is another cluster to start")
+	assert.Equal(t, 30*time.Second+variantBuild, cost([]Planned{plain, full, full}), "once per variant, not per scenario")
+}

@@ -173,7 +173,7 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 	p.line("producer done; draining")
 	dctx, dcancel := context.WithTimeout(ctx, drainTimeout)
 	defer dcancel()
-	drained := "the consumer went quiet"
+	drained := "every consumer and subscriber went quiet"
 	if err := w.drain(dctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
