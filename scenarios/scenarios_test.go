@@ -52,8 +52,9 @@ func TestScenarios(t *testing.T) {
 	plan = runner.InTier(plan, tier)
 	require.NotEmpty(t, plan, "no scenario in tier %s", tier)
 
-	runner.RunLanes(runner.Lanes(plan, lanes), func(p runner.Planned) {
+	runner.RunLanesWithRest(runner.Lanes(plan, lanes), func(p runner.Planned, rest []runner.Planned) {
 		t.Run(p.Profile+"/"+p.File.Name, func(t *testing.T) { runScenario(t, p) })
+		session.Retire(p.Profile, rest)
 	})
 }
 

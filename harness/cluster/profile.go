@@ -48,6 +48,12 @@ type Profile struct {
 	sharedStore bool
 	// noBrokers is set for profiles whose system under test is not ActiveMQ.
 	noBrokers bool
+	// RunOverhead is what a scenario on the profile takes beyond its
+	// workload on 2 cores, for planning lanes: the restore to the
+	// baseline, the drain, the cluster's first start shared over its
+	// scenarios. Mean of the default tier's runs in the fresh-clone CI
+	// run 20261203-074938-4d7c.
+	RunOverhead time.Duration
 	// BrokerImage, when set, is a broker image of its own with its own
 	// entry point (the user-built LevelDB distribution), instead of the
 	// node image and Debian's ActiveMQ.
@@ -60,6 +66,7 @@ const storeDir = "/srv/shared"
 var Profiles = map[string]Profile{
 	"shared-kahadb": {
 		Name:         "shared-kahadb",
+		RunOverhead:  13 * time.Second,
 		Kinds:        []Kind{KindBroker},
 		SlaveLog:     regexp.MustCompile(`is now in slave mode`),
 		LockInterval: time.Second,
@@ -70,6 +77,7 @@ var Profiles = map[string]Profile{
 	"jdbc-stock": jdbcProfile("jdbc-stock", &jdbcStock),
 	"zookeeper": {
 		Name:          "zookeeper",
+		RunOverhead:   4 * time.Second,
 		Kinds:         []Kind{KindZK},
 		Quorum:        2,
 		QuorumMembers: KindZK,
@@ -176,6 +184,7 @@ func jdbcProfile(name string, l *Lease) Profile {
 	return Profile{
 		Name:         name,
 		Kinds:        []Kind{KindBroker, KindDB},
+		RunOverhead:  25 * time.Second,
 		SlaveLog:     regexp.MustCompile(`attempting to acquire exclusive lease`),
 		LockInterval: l.Duration,
 		Lease:        l,
@@ -189,6 +198,7 @@ func replicatedProfile(name string, l *Lease) Profile {
 	return Profile{
 		Name:          name,
 		Kinds:         []Kind{KindBroker, KindDB, KindZK},
+		RunOverhead:   45 * time.Second,
 		Quorum:        2,
 		QuorumMembers: KindDB,
 		QuorumAlso:    KindZK,

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/amqha/amqha/harness/cluster"
 	"github.com/amqha/amqha/harness/scenario"
 )
 
@@ -81,13 +82,15 @@ func cmpBool(a, b bool) int {
 // 15-20 s on 2 cores, a replicated one 35-55 s).
 const variantBuild = 30 * time.Second
 
-// cost estimates a lane's wall time from its workloads and the cluster
-// variants they need beside the plain one.
+// cost estimates a lane's wall time from its workloads, each profile's
+// overhead per run and the cluster variants they need beside the plain
+// one: a replicated scenario's restore alone can outlast a ZooKeeper
+// scenario.
 func cost(ps []Planned) time.Duration {
 	var d time.Duration
 	variants := map[[2]bool]bool{}
 	for _, p := range ps {
-		d += p.File.Workload.Duration
+		d += p.File.Workload.Duration + cluster.Profiles[p.Profile].RunOverhead
 		if v := [2]bool{p.File.DelaysStore(), p.File.FillsStore()}; v != [2]bool{} && !variants[v] {
 			variants[v] = true
 			d += variantBuild
@@ -99,13 +102,19 @@ func cost(ps []Planned) time.Duration {
 // RunLanes runs each lane in its own goroutine, the lane's runs one after
 // another, and waits for all of them.
 func RunLanes[T any](lanes [][]T, run func(T)) {
+	RunLanesWithRest(lanes, func(item T, _ []T) { run(item) })
+}
+
+// RunLanesWithRest is RunLanes that also hands each run the runs left
+// after it in its lane, so the caller can retire what none of them needs.
+func RunLanesWithRest[T any](lanes [][]T, run func(item T, rest []T)) {
 	var wg sync.WaitGroup
 	for _, lane := range lanes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for _, p := range lane {
-				run(p)
+			for i, p := range lane {
+				run(p, lane[i+1:])
 			}
 		}()
 	}

@@ -7,12 +7,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/amqha/amqha/harness/cluster"
 	"github.com/amqha/amqha/harness/fault"
 	"github.com/amqha/amqha/harness/scenario"
 )
 
 func planned(name, profile string, d time.Duration, tier scenario.Tier) Planned {
 	return Planned{File: &scenario.File{Name: name, Tier: tier, Workload: scenario.Workload{Duration: d}}, Profile: profile}
+}
+
+// A replicated run costs its restore besides its workload, so a
+// replicated lane is heavier than its workloads say.
+func TestAProfilesOverheadWeighsOnItsLane(t *testing.T) {
+	plan := []Planned{
+		planned("kill-master", "replicated", 30*time.Second, ""),
+		planned("zk-bridge", "zookeeper", 40*time.Second, ""),
+		planned("zk-kill-leader", "zookeeper", 20*time.Second, ""),
+	}
+	lanes := Lanes(plan, 2)
+	assert.Equal(t, "replicated", lanes[0][0].Profile, "30 s of workload and a restore outweigh 60 s of ZooKeeper workload")
 }
 
 func TestAProfileStaysInOneLaneInPlanOrder(t *testing.T) {
@@ -120,7 +133,8 @@ func TestAClusterVariantWeighsOnItsLane(t *testing.T) {
 	full := planned("disk-full-db", "jdbc", 10*time.Second, scenario.TierDefault)
 	full.File.Timeline = []scenario.Step{{At: time.Second, Action: fault.DiskFull}}
 	plain := planned("kill-master", "jdbc", 10*time.Second, "")
-	assert.Equal(t, 20*time.Second, cost([]Planned{plain, plain}))
-	assert.Equal(t, 20*time.Second+variantBuild, cost([]Planned{plain, full}), "the sized cluster is another cluster to start")
-	assert.Equal(t, 30*time.Second+variantBuild, cost([]Planned{plain, full, full}), "once per variant, not per scenario")
+	run := 10*time.Second + cluster.Profiles["jdbc"].RunOverhead
+	assert.Equal(t, 2*run, cost([]Planned{plain, plain}))
+	assert.Equal(t, 2*run+variantBuild, cost([]Planned{plain, full}), "the sized cluster is another cluster to start")
+	assert.Equal(t, 3*run+variantBuild, cost([]Planned{plain, full, full}), "once per variant, not per scenario")
 }

@@ -175,6 +175,49 @@ func (p *Pool) drop(pf *pooled, say func(string)) {
 	pf.c = nil
 }
 
+// Retire terminates profile's clusters that none of the runs left in its
+// lane needs (the plain one, the proxied twin), so a lane that is done
+// with a cluster frees its share of the cores for the lanes still
+// running: an idle cluster still renews and polls its lease, and
+// ZooKeeper and Patroni keep their loops. A run that needs a retired
+// cluster after all gets a new one from Acquire.
+func (p *Pool) Retire(profile string, rest []Planned, say func(string)) {
+	p.mu.Lock()
+	var idle []*pooled
+	for _, key := range unneeded(profile, rest) {
+		if pf, ok := p.byPf[key]; ok {
+			idle = append(idle, pf)
+		}
+	}
+	p.mu.Unlock()
+	for _, pf := range idle {
+		pf.mu.Lock()
+		if pf.c != nil {
+			say(fmt.Sprintf("no scenario left for the %s cluster in its lane; removing it", poolKey(profile, pf.proxied)))
+			p.drop(pf, say)
+		}
+		pf.mu.Unlock()
+	}
+}
+
+// unneeded is the pool keys of profile's clusters that none of rest runs
+// on.
+func unneeded(profile string, rest []Planned) []string {
+	need := map[string]bool{}
+	for _, r := range rest {
+		if r.Profile == profile {
+			need[poolKey(profile, r.File.DelaysStore())] = true
+		}
+	}
+	var out []string
+	for _, proxied := range []bool{false, true} {
+		if key := poolKey(profile, proxied); !need[key] {
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
 // Close terminates every cluster of the pool, waiting for scenarios still
 // running on them.
 func (p *Pool) Close(say func(string)) {

@@ -41,10 +41,11 @@ func (s *Session) RunPlan(plan []Planned, lanes, repeat int, stderr io.Writer) (
 	m := report.NewMatrix(repeat)
 	code := ExitPass
 	var mu sync.Mutex
-	RunLanes(Repeat(Lanes(plan, lanes), repeat), func(j Job) {
+	RunLanesWithRest(Repeat(Lanes(plan, lanes), repeat), func(j Job, rest []Job) {
 		if s.Ctx.Err() != nil {
 			return
 		}
+		defer s.Retire(j.Profile, plannedOf(rest))
 		dir := Dir(s.RunDir, j.File, j.Profile)
 		if repeat > 1 {
 			dir = filepath.Join(dir, fmt.Sprintf("run-%d", j.Run))
@@ -65,6 +66,15 @@ func (s *Session) RunPlan(plan []Planned, lanes, repeat int, stderr io.Writer) (
 		}
 	})
 	return m, code
+}
+
+// plannedOf is the runs of jobs, repetitions aside.
+func plannedOf(jobs []Job) []Planned {
+	out := make([]Planned, len(jobs))
+	for i, j := range jobs {
+		out[i] = j.Planned
+	}
+	return out
 }
 
 func matrixCell(o *Outcome, err error) (report.MatrixCell, bool) {

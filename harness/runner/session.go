@@ -144,6 +144,12 @@ func (s *Session) RunAs(f *scenario.File, profile, dir string) (*Outcome, error)
 	return out, nil
 }
 
+// Retire removes the session's clusters of profile that none of rest,
+// the runs left in the profile's lane, needs (Pool.Retire).
+func (s *Session) Retire(profile string, rest []Planned) {
+	s.pool.Retire(profile, rest, func(msg string) { fmt.Fprintf(s.Out, "[%s] %s\n", profile, msg) })
+}
+
 // Close prints the summary, writes the run's index and points latest at
 // it. It returns code, or ExitFail if the index could not be written.
 func (s *Session) Close(code int) int {
