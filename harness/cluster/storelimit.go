@@ -12,7 +12,11 @@ import (
 // with a shared KahaDB: the master's IO exception handler restarted the
 // broker in-process on the full disk, it came back as master with a
 // limit of 1 MB, and producer flow control held every persistent send
-// after the disk was freed, until its JVM restarted.
+// after the disk was freed, until its JVM restarted. A sized KahaDB
+// store now measures its disk again every second (disk.go) and grows the
+// limit back, but the restore still gives such a broker a fresh JVM: a
+// scenario must not start on a broker still recovering from the last
+// one's full disk.
 var storeRefusedLine = regexp.MustCompile(`the store will not accept any data when used`)
 
 // storeLimit remembers whether the broker's current JVM cut its store
