@@ -37,11 +37,13 @@ func LanesFromEnv() (int, error) {
 
 // Lanes splits a plan into at most n lanes that can run side by side. The
 // scenarios of one profile stay in one lane, in plan order, because they
-// take the profile's one cluster in turn, except that those that fill a
-// disk come last: their cluster's stores are sized volumes, and the pool
-// replaces the profile's cluster whenever the next scenario wants the
-// other kind, so grouping them costs one rebuild instead of two. The
-// heaviest profiles are placed first, each on the lightest lane so far.
+// take the profile's one cluster in turn, except that they are grouped by
+// the cluster variant they need (variantOf), the plain one first: the
+// pool replaces the profile's cluster whenever the next scenario wants
+// sized stores or not, and a lane retires a cluster once no later run
+// needs it, so grouping costs one rebuild per variant and keeps two
+// variants from idling side by side. The heaviest profiles are placed
+// first, each on the lightest lane so far.
 func Lanes(plan []Planned, n int) [][]Planned {
 	byProfile := map[string][]Planned{}
 	var order []string
@@ -52,7 +54,7 @@ func Lanes(plan []Planned, n int) [][]Planned {
 		byProfile[p.Profile] = append(byProfile[p.Profile], p)
 	}
 	for _, ps := range byProfile {
-		slices.SortStableFunc(ps, func(a, b Planned) int { return cmpBool(a.File.FillsStore(), b.File.FillsStore()) })
+		slices.SortStableFunc(ps, func(a, b Planned) int { return cmp.Compare(variantOf(a), variantOf(b)) })
 	}
 	slices.SortStableFunc(order, func(a, b string) int { return cmp.Compare(cost(byProfile[b]), cost(byProfile[a])) })
 	n = max(1, min(n, len(order)))
@@ -66,15 +68,27 @@ func Lanes(plan []Planned, n int) [][]Planned {
 	return slices.DeleteFunc(lanes, func(l []Planned) bool { return len(l) == 0 })
 }
 
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case a:
-		return 1
+// variant is the kind of cluster a scenario needs beside its profile's
+// plain one: sized stores (it fills a disk), the store proxy (it delays
+// the store), or both.
+type variant int
+
+const (
+	plainCluster variant = iota
+	sizedCluster
+	proxiedCluster
+	proxiedSizedCluster
+)
+
+func variantOf(p Planned) variant {
+	v := plainCluster
+	if p.File.FillsStore() {
+		v |= sizedCluster
 	}
-	return -1
+	if p.File.DelaysStore() {
+		v |= proxiedCluster
+	}
+	return v
 }
 
 // variantBuild is what a profile's proxied twin or its sized-store
@@ -88,11 +102,11 @@ const variantBuild = 30 * time.Second
 // scenario.
 func cost(ps []Planned) time.Duration {
 	var d time.Duration
-	variants := map[[2]bool]bool{}
+	built := map[variant]bool{plainCluster: true}
 	for _, p := range ps {
 		d += p.File.Workload.Duration + cluster.Profiles[p.Profile].RunOverhead
-		if v := [2]bool{p.File.DelaysStore(), p.File.FillsStore()}; v != [2]bool{} && !variants[v] {
-			variants[v] = true
+		if v := variantOf(p); !built[v] {
+			built[v] = true
 			d += variantBuild
 		}
 	}

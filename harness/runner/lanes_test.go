@@ -120,13 +120,15 @@ func TestARepetitionBelongsToItsGrandparentsRun(t *testing.T) {
 	assert.Equal(t, "20261201-231129", runIDOf("reports/20261201-231129/kill-master@jdbc/run-3"))
 }
 
-func TestScenariosThatFillADiskRunLastOnTheirProfile(t *testing.T) {
+func TestAProfilesScenariosAreGroupedByTheClusterTheyNeed(t *testing.T) {
 	full := planned("disk-full-db", "jdbc", time.Second, scenario.TierDefault)
 	full.File.Timeline = []scenario.Step{{At: time.Second, Action: fault.DiskFull}}
-	plan := []Planned{planned("db-restart", "jdbc", time.Second, ""), full, planned("kill-master", "jdbc", time.Second, "")}
+	slow := planned("store-delay-db", "jdbc", time.Second, scenario.TierDefault)
+	slow.File.Timeline = []scenario.Step{{At: time.Second, Action: fault.StoreDelay}}
+	plan := []Planned{slow, planned("db-restart", "jdbc", time.Second, ""), full, planned("kill-master", "jdbc", time.Second, "")}
 	lanes := Lanes(plan, 1)
-	assert.Equal(t, []string{"db-restart", "kill-master", "disk-full-db"}, names(lanes[0]),
-		"the sized cluster replaces the plain one once, after every scenario that wants the plain one")
+	assert.Equal(t, []string{"db-restart", "kill-master", "disk-full-db", "store-delay-db"}, names(lanes[0]),
+		"the plain cluster first, then the sized one that replaces it, then the proxied twin once the plain one can be retired")
 }
 
 func TestAClusterVariantWeighsOnItsLane(t *testing.T) {
