@@ -25,6 +25,9 @@ type masterEvidence struct {
 	// window of seconds in which the probe, sampling every 200 ms, never
 	// once saw that broker as master. Empty when they agree.
 	unsure string
+	// frozen is each node's certainly frozen stretches, in which it
+	// handled nothing (see ackOverlaps).
+	frozen map[string][]frozenStretch
 }
 
 // silentLimit is how long a log window may go without a master sample
@@ -40,7 +43,7 @@ const silentLimit = 2 * time.Second
 // read, is judged by the probe as it always was.
 func masterEvidenceOf(events []history.Event, base time.Time) masterEvidence {
 	samples := roleSamples(events)
-	ev := masterEvidence{samples: samples, windows: masterWindows(samples), base: base}
+	ev := masterEvidence{samples: samples, windows: masterWindows(samples), base: base, frozen: certainlyFrozen(events)}
 	lm := buildLogWindows(events)
 	if lm.lines == 0 {
 		return ev

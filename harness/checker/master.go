@@ -98,10 +98,12 @@ func SingleMasterCheck(events []history.Event) (CheckResult, []MasterOverlap) {
 	return singleMaster(masterEvidenceOf(events, runStart(events, firstSample(events))), nil)
 }
 
-// SingleMasterCheckRun is SingleMasterCheck over a whole run: it is also
-// Unknown when sends were acknowledged but no broker has a master window
-// at all, neither in the probe's samples nor in the logs, since somebody
-// answered those clients unseen.
+// SingleMasterCheckRun is SingleMasterCheck over a whole run: it also
+// fails on an acknowledgement its broker can only have handled inside
+// another broker's master window (see ackOverlaps), and it is Unknown
+// when sends were acknowledged but no broker has a master window at all,
+// neither in the probe's samples nor in the logs, since somebody answered
+// those clients unseen.
 func SingleMasterCheckRun(run history.Run) (CheckResult, []MasterOverlap) {
 	return singleMaster(masterEvidenceOf(run.Events, runStart(run.Events, firstSample(run.Events))), acksByTime(run.Ops))
 }
@@ -135,8 +137,9 @@ func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) 
 		return res, nil
 	}
 	overlaps := findOverlaps(ev, ws, samples)
+	byAcks := ackOverlaps(ev, acks)
 
-	if len(overlaps) == 0 {
+	if len(overlaps) == 0 && len(byAcks) == 0 {
 		res.Status = Pass
 		res.Detail = fmt.Sprintf("no two brokers master at once across %d role samples; %d master windows (%s)%s",
 			len(samples), len(ws), listWindows(ws, base), note)
@@ -147,6 +150,13 @@ func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) 
 		return res, nil
 	}
 	res.Status = Fail
+	if len(overlaps) == 0 {
+		res.Detail = fmt.Sprintf("%s; %d %s master windows (%s)%s", describeAckOverlaps(byAcks, base), len(ws), ev.source(), listWindows(ws, base), note)
+		return res, byAcks
+	}
+	if len(byAcks) > 0 {
+		note = "; " + describeAckOverlaps(byAcks, base) + note
+	}
 	parts := make([]string, 0, maxListed)
 	for i, o := range overlaps {
 		if i == maxListed {
@@ -166,7 +176,7 @@ func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) 
 			o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base)))
 	}
 	res.Detail = fmt.Sprintf("two masters at once in %d %s window pairs: %s%s", len(overlaps), ev.source(), strings.Join(parts, "; "), note)
-	return res, overlaps
+	return res, append(overlaps, byAcks...)
 }
 
 // findOverlaps sweeps windows in start order: once a later window starts

@@ -121,6 +121,12 @@ type MasterOverlap struct {
 	// was sampled as master, capped at 10 so a long split brain does not
 	// bloat result.json.
 	SampleTimes []time.Time `json:"sample_times"`
+	// Acks, when set, is how many of A's acknowledgements show the
+	// overlap: each can only have been handled inside B's window, so
+	// AWindow is the stretch they span, not a window of A's log or
+	// probe. FirstAck names the first of them.
+	Acks     int    `json:"acks,omitempty"`
+	FirstAck string `json:"first_ack,omitempty"`
 }
 
 // SplitBrainAck is evidence of a write acknowledged by one broker while
