@@ -62,11 +62,13 @@ func Validate(f *scenario.File, profile string) error {
 	return checkPopulation(f, p)
 }
 
-// checkPopulation refuses a client population where the profile has no
-// brokers: the ZooKeeper workload is one client of znodes.
+// checkPopulation refuses a client population other than the default where
+// the profile has no brokers: the ZooKeeper workload is one client of
+// znodes, which the default population leaves alone.
 func checkPopulation(f *scenario.File, p cluster.Profile) error {
 	w := f.Workload
-	if p.Has(cluster.KindBroker) || (w.Producers <= 1 && w.Consumers <= 1 && w.Queues <= 1 && w.Connect != workload.ConnectAny) {
+	if p.Has(cluster.KindBroker) || (w.Producers <= scenario.DefaultProducers && w.Consumers <= scenario.DefaultConsumers &&
+		w.Queues <= 1 && w.Connect == scenario.DefaultConnect) {
 		return nil
 	}
 	return fmt.Errorf("%s: workload: profile %s has no brokers, so its workload is one ZooKeeper client: producers, consumers, queues and connect: any need STOMP brokers", f.Path, p.Name)

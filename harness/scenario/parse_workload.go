@@ -88,8 +88,15 @@ func (p *parser) population(wm map[string]field, w Workload) {
 	if ok && w.Consumers < w.Queues {
 		p.at(q.val, "workload.queues", "%d queues need at least as many consumers, got %d", w.Queues, w.Consumers)
 	}
-	if r, ok := wm["producers"]; ok && w.Rate < w.Producers {
+	if w.Rate >= w.Producers {
+		return
+	}
+	// The default population has producers too: a file that sets only the
+	// rate is told where the other number comes from.
+	if r, ok := wm["producers"]; ok {
 		p.at(r.val, "workload.producers", "%d producers share a rate of %d sends/s: give each at least one", w.Producers, w.Rate)
+	} else if r, ok := wm["rate"]; ok {
+		p.at(r.val, "workload.rate", "a rate of %d sends/s cannot be shared by the default %d producers: give each at least one, or set producers", w.Rate, w.Producers)
 	}
 }
 

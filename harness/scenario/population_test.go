@@ -13,11 +13,12 @@ import (
 func TestPopulationMistakesAreCaught(t *testing.T) {
 	w := func(lines string) string { return head + "workload:\n" + lines }
 	checkMistakes(t, []mistake{
-		{"unknown connect policy", "", w("  connect: anywhere\n"), 5, "workload.connect", `unknown connect policy "anywhere" (use one of master, any)`},
+		{"unknown connect policy", "", w("  connect: anywhere\n"), 5, "workload.connect", `unknown connect policy "anywhere" (use one of master, any, mixed)`},
+		{"rate below the default producers", "", w("  rate: 1\n"), 5, "workload.rate", "cannot be shared by the default 2 producers"},
 		{"connect as a list", "", w("  connect: [any]\n"), 5, "workload.connect", "must be a single word"},
 		{"no producers", "", w("  producers: 0\n"), 5, "workload.producers", "0 is out of range (1..256)"},
-		{"queues without producers", "", w("  queues: 2\n  consumers: 2\n"), 5, "workload.queues", "2 queues need at least as many producers, got 1"},
-		{"queues without consumers", "", w("  queues: 3\n  producers: 3\n"), 5, "workload.queues", "3 queues need at least as many consumers, got 1"},
+		{"queues without producers", "", w("  queues: 3\n  consumers: 3\n"), 5, "workload.queues", "3 queues need at least as many producers, got 2"},
+		{"queues without consumers", "", w("  queues: 3\n  producers: 3\n"), 5, "workload.queues", "3 queues need at least as many consumers, got 2"},
 		{"rate below producers", "", w("  rate: 4\n  producers: 8\n"), 6, "workload.producers", "8 producers share a rate of 4 sends/s"},
 		{"zero silence limit", "", w("  silence-limit: 0s\n"), 5, "workload.silence-limit", "must be greater than 0"},
 	})

@@ -75,15 +75,16 @@ type Workload struct {
 	// ActiveMQ's default sendTimeout of 0 stays.
 	SendTimeout time.Duration
 	// Producers and Consumers are how many of each client the run drives,
-	// each on its own connection (default 1 and 1). Rate is shared among
-	// the producers; InFlight is each producer's window.
+	// each on its own connection (default 2 and 2). Rate is shared among
+	// the producers; InFlight is each producer's window (default 4, so
+	// the default population keeps 8 sends in flight).
 	Producers int
 	Consumers int
 	// Queues is how many queues the clients spread over, the i-th client
 	// of a kind on queue i mod Queues (default 1).
 	Queues int
 	// Connect is how each client picks its broker at every (re)connect
-	// (default workload.ConnectMaster).
+	// (default DefaultConnect).
 	Connect workload.Connect
 	// Silence is how long a client keeps a connection on which nothing,
 	// not even the broker's heart-beat, arrives (default 5s). A longer one
@@ -226,7 +227,9 @@ type Expect struct {
 const (
 	DefaultDuration     = 40 * time.Second
 	DefaultRate         = 100
-	DefaultInFlight     = 8
+	DefaultInFlight     = 4
+	DefaultProducers    = 2
+	DefaultConsumers    = 2
 	DefaultSilence      = 5 * time.Second
 	DefaultMessageSize  = 256
 	DefaultDrainQuiet   = 5 * time.Second
@@ -236,6 +239,12 @@ const (
 	DefaultQuorumResume         = 30 * time.Second
 	DefaultRejoinFollowerWithin = 30 * time.Second
 )
+
+// DefaultConnect is mixed, because a production fleet has clients of both
+// kinds: a scenario that sets nothing has one client of each kind on a
+// fixed broker order and one shuffling, so a deposed master that still
+// accepts is seen by someone.
+const DefaultConnect = workload.ConnectMixed
 
 // defaultWorkload is the workload of a scenario that sets no field.
 func defaultWorkload() Workload {
@@ -247,10 +256,10 @@ func defaultWorkload() Workload {
 		Persistent:  true,
 		DrainQuiet:  DefaultDrainQuiet,
 		SendTimeout: checker.DefaultSendTimeout,
-		Producers:   1,
-		Consumers:   1,
+		Producers:   DefaultProducers,
+		Consumers:   DefaultConsumers,
 		Queues:      1,
-		Connect:     workload.ConnectMaster,
+		Connect:     DefaultConnect,
 		Silence:     DefaultSilence,
 	}
 }

@@ -68,7 +68,7 @@ expect:
 		Seed:     7,
 		Workload: Workload{Duration: 45 * time.Second, Rate: 200, InFlight: 16, MessageSize: 512,
 			Persistent: false, ConsumerDelay: 2 * time.Second, ConsumerRate: 50, DrainQuiet: 3 * time.Second, SendTimeout: 20 * time.Second,
-			Producers: 1, Consumers: 1, Queues: 1, Connect: workload.ConnectMaster, Silence: 5 * time.Second},
+			Producers: 2, Consumers: 2, Queues: 1, Connect: workload.ConnectMixed, Silence: 5 * time.Second},
 		Timeline: []Step{
 			{Line: 17, At: 10 * time.Second, Action: "kill", Target: fault.MustTarget("master")},
 			{Line: 20, At: 20 * time.Second, Action: "restart", Target: fault.MustTarget("previous")},
@@ -89,9 +89,9 @@ func TestDefaultsApply(t *testing.T) {
 	require.NoError(t, err)
 	want := &File{
 		Path: "quiet.yaml", Name: "quiet", Description: "no faults", Tier: TierDefault, Profiles: []string{"zookeeper"},
-		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 8, MessageSize: 256,
+		Workload: Workload{Duration: 40 * time.Second, Rate: 100, InFlight: 4, MessageSize: 256,
 			Persistent: true, DrainQuiet: 5 * time.Second, SendTimeout: 10 * time.Second,
-			Producers: 1, Consumers: 1, Queues: 1, Connect: workload.ConnectMaster, Silence: 5 * time.Second},
+			Producers: 2, Consumers: 2, Queues: 1, Connect: workload.ConnectMixed, Silence: 5 * time.Second},
 		Expect: Expect{SingleMaster: true, SplitBrainAcks: true, QuorumBlocking: true,
 			QuorumResume: 30 * time.Second, MaxFailover: 30 * time.Second, MaxUnavailable: 0,
 			RejoinWithin: 30 * time.Second, RejoinFollowerWithin: 30 * time.Second},
@@ -116,7 +116,7 @@ func TestEachMistakeIsCaught(t *testing.T) {
 		{"unknown top-level field", "", head + "colour: red\n", 4, "colour", "unknown field (known fields: name, description"},
 		{"field in the wrong section", "", head + "rate: 5\n", 4, "rate", "unknown field here (rate belongs under workload:)"},
 		{"unknown nested field", "", head + "workload:\n  rat: 200\n", 5, "workload.rat", `unknown field (did you mean "rate"?)`},
-		{"duplicate key", "", head + "workload:\n  rate: 1\n  rate: 2\n", 6, "workload.rate", "duplicate key (first set on line 5)"},
+		{"duplicate key", "", head + "workload:\n  rate: 10\n  rate: 20\n", 6, "workload.rate", "duplicate key (first set on line 5)"},
 		{"name mismatch", "scenarios/other.yaml", head, 1, "name", `"t" does not match the file name other.yaml`},
 		{"bad name", "scenarios/T_1.yaml", "name: T_1\ndescription: d\nprofiles: [jdbc]\n", 1, "name", "not a valid name"},
 		{"profiles as a string", "", "name: t\ndescription: d\nprofiles: jdbc\n", 3, "profiles", "must be a list, got the string \"jdbc\" (write [jdbc], or profile: jdbc"},

@@ -7,7 +7,6 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/amqha/amqha/harness/fault"
-	"github.com/amqha/amqha/harness/workload"
 )
 
 // nonDefault is v, or the zero value where v is the default d, which
@@ -44,7 +43,7 @@ type (
 		DrainQuiet    string `yaml:"drain-quiet"`
 		SendTimeout   string `yaml:"send-timeout"`
 		// The population's fields are left out at their defaults, so a
-		// scenario of one producer and one consumer reads as it always did.
+		// scenario that keeps the default population does not spell it out.
 		Producers int    `yaml:"producers,omitempty"`
 		Consumers int    `yaml:"consumers,omitempty"`
 		Queues    int    `yaml:"queues,omitempty"`
@@ -107,8 +106,8 @@ func (f *File) YAML() []byte {
 			Duration: dur(w.Duration), Rate: w.Rate, InFlight: w.InFlight, MessageSize: w.MessageSize,
 			Persistent: w.Persistent, ConsumerDelay: dur(w.ConsumerDelay), ConsumerRate: w.ConsumerRate,
 			DrainQuiet: dur(w.DrainQuiet), SendTimeout: dur(w.SendTimeout),
-			Producers: nonDefault(w.Producers, 1), Consumers: nonDefault(w.Consumers, 1), Queues: nonDefault(w.Queues, 1),
-			Connect: string(nonDefault(w.Connect, workload.ConnectMaster)), Silence: string(nonDefault(dur(w.Silence), dur(DefaultSilence))),
+			Producers: nonDefault(w.Producers, DefaultProducers), Consumers: nonDefault(w.Consumers, DefaultConsumers), Queues: nonDefault(w.Queues, 1),
+			Connect: string(nonDefault(w.Connect, DefaultConnect)), Silence: string(nonDefault(dur(w.Silence), dur(DefaultSilence))),
 		},
 		Expect: yamlExpect{
 			SingleMaster: x.SingleMaster, MinAcks: x.MinAcks, SplitBrainAcks: x.SplitBrainAcks,

@@ -27,12 +27,18 @@ func NewPopulation(cfg Config, producers, consumers int, rec *history.Recorder, 
 	p := &Population{cfg: cfg, rec: rec, eps: eps, consDone: make(chan error, consumers)}
 	ids := &IDs{}
 	for i := range producers {
-		p.producers = append(p.producers, NewProducer(cfg, client(cfg, history.Producer, i, producers), producers, ids, rec, eps))
+		p.producers = append(p.producers, NewProducer(cfg.forClient(i), client(cfg, history.Producer, i, producers), producers, ids, rec, eps))
 	}
 	for i := range consumers {
-		p.consumers = append(p.consumers, NewConsumer(cfg, client(cfg, history.Consumer, i, consumers), rec, eps))
+		p.consumers = append(p.consumers, NewConsumer(cfg.forClient(i), client(cfg, history.Consumer, i, consumers), rec, eps))
 	}
 	return p
+}
+
+// forClient is cfg as the i-th client of a kind sees it: its own policy.
+func (cfg Config) forClient(i int) Config {
+	cfg.Connect = cfg.Connect.For(i)
+	return cfg
 }
 
 func client(cfg Config, kind string, i, n int) Client {

@@ -68,6 +68,23 @@ func TestConnectPoliciesOrderTheBrokers(t *testing.T) {
 	assert.Positive(t, seen[ConnectAny]["broker2"])
 }
 
+// mixed, the default, gives every second client of a kind the shuffled
+// order: a population of two has one client of each policy, and a client
+// outside the numbering (the transaction or topic producer) is a first.
+func TestMixedPutsEverySecondClientOnAny(t *testing.T) {
+	got := make([]Connect, 4)
+	for i := range got {
+		got[i] = ConnectMixed.For(i)
+	}
+	assert.Equal(t, []Connect{ConnectMaster, ConnectAny, ConnectMaster, ConnectAny}, got)
+	assert.Equal(t, ConnectAny, ConnectAny.For(0), "the other policies are their own")
+	assert.Equal(t, ConnectMaster, newConnector("txn", Config{Connect: ConnectMixed}, nil).policy)
+
+	pop := NewPopulation(Config{Queue: "q", Rate: 10, InFlight: 1, Connect: ConnectMixed}, 2, 2, history.NewRecorder(), nil)
+	policies := []Connect{pop.producers[0].conn.policy, pop.producers[1].conn.policy, pop.consumers[0].conn.policy, pop.consumers[1].conn.policy}
+	assert.Equal(t, []Connect{ConnectMaster, ConnectAny, ConnectMaster, ConnectAny}, policies)
+}
+
 // A population's producers share one id source, are named producer-N and
 // spread over the queues; every send records its queue and connection.
 func TestPopulationProducersShareIDsAndSpreadOverQueues(t *testing.T) {

@@ -40,7 +40,7 @@ const (
 // Connect is how a client picks the broker it connects to.
 type Connect string
 
-// Connect policies. Neither asks the harness's role probe: both take the
+// Connect policies. None asks the harness's role probe: each takes the
 // first broker that completes a STOMP CONNECT, which a slave never does
 // (ActiveMQ opens no transport on a slave).
 const (
@@ -51,10 +51,28 @@ const (
 	// failover transport with randomize=true does: clients spread over
 	// whichever brokers accept, a deposed master still accepting included.
 	ConnectAny Connect = "any"
+	// ConnectMixed puts every second client of a kind (the 2nd, 4th, ...)
+	// on any and the rest on master, as a fleet does where some
+	// applications pin a broker list and others randomize it: a deposed
+	// master that still accepts is found by the shufflers while the
+	// others show the fixed order's view.
+	ConnectMixed Connect = "mixed"
 )
 
 // Connects lists the policies, for the parser and the docs.
-var Connects = []Connect{ConnectMaster, ConnectAny}
+var Connects = []Connect{ConnectMaster, ConnectAny, ConnectMixed}
+
+// For is the policy of the i-th (0-based) client of a kind: mixed resolves
+// to any or master, the others are their own.
+func (c Connect) For(i int) Connect {
+	if c != ConnectMixed {
+		return c
+	}
+	if i%2 == 1 {
+		return ConnectAny
+	}
+	return ConnectMaster
+}
 
 // session is one STOMP connection to one broker.
 type session struct {
@@ -119,7 +137,9 @@ func newConnector(client string, cfg Config, eps Endpoints) *connector {
 	if silence == 0 {
 		silence = defaultSilence
 	}
-	return &connector{client: client, policy: cfg.Connect, eps: eps, silence: silence}
+	// A client outside the population's numbering (the transaction and
+	// topic producers) is a first client.
+	return &connector{client: client, policy: cfg.Connect.For(0), eps: eps, silence: silence}
 }
 
 // connect tries the endpoints, in the policy's order, until one completes
