@@ -38,13 +38,13 @@ func TestAnalyze_HealthyFailoverPassesEveryCheckInOrder(t *testing.T) {
 		switch c.Name {
 		case NoDuplicates, Ordered, Availability: // they cannot fail as configured
 			wantStatus(t, c, Info)
-		case NoStranded: // no JDBC store in this run
+		case NoStranded, NoDeadlock: // no JDBC store, no thread dump in this run
 			wantStatus(t, c, NotApplicable)
 		default:
 			wantStatus(t, c, Pass)
 		}
 	}
-	want := []Check{NoLoss, NoUnexpected, NoDuplicates, NoStranded, Ordered, MaxFailover, Availability, SingleMaster, RejoinAsSlave}
+	want := []Check{NoLoss, NoUnexpected, NoDuplicates, NoStranded, NoDeadlock, Ordered, MaxFailover, Availability, SingleMaster, RejoinAsSlave}
 	require.Equal(t, want, names, "checks")
 	require.Equal(t, 3, res.Counts.SentOK, "counts %+v", res.Counts)
 	require.Equal(t, 1, res.Counts.Recovered, "counts %+v", res.Counts)
@@ -64,7 +64,7 @@ func TestAnalyze_DisabledChecksAreAbsent(t *testing.T) {
 
 	res := analyzeUnguarded(s.run, Config{})
 
-	require.Len(t, res.Checks, 6, "checks %+v, want only the queue checks, ordering and availability", res.Checks)
+	require.Len(t, res.Checks, 7, "checks %+v, want only the queue checks, the dumps, ordering and availability", res.Checks)
 	require.True(t, res.Start.Equal(at(1)), "without run markers the span starts at the first op, not %v", res.Start)
 	require.True(t, res.End.Equal(at(2)), "without run markers the span ends at the last op, not %v", res.End)
 }
@@ -236,7 +236,7 @@ func TestAnalyze_EveryCheckInOrder(t *testing.T) {
 		names = append(names, c.Name)
 		assert.Contains(t, []Status{Pass, NotApplicable, Info}, c.Status, "%s: %s (%s)", c.Name, c.Status, c.Detail)
 	}
-	want := []Check{NoLoss, NoUnexpected, NoDuplicates, NoStranded, Ordered, MaxFailover, Availability, SingleMaster,
+	want := []Check{NoLoss, NoUnexpected, NoDuplicates, NoStranded, NoDeadlock, Ordered, MaxFailover, Availability, SingleMaster,
 		SplitBrainAcks, QuorumBlocking, RejoinAsSlave, RejoinAsFollower}
 	require.Equal(t, want, names, "checks")
 	require.NoError(t, Judge(&res, nil))

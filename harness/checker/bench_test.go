@@ -106,7 +106,7 @@ func BenchmarkAnalyze1M(b *testing.B) {
 // the wrong path.
 func TestSyntheticRunPasses(t *testing.T) {
 	res := Analyze(syntheticRun(4000, 100*time.Millisecond), Config{MaxFailover: 30 * time.Second, RejoinWithin: 30 * time.Second, SingleMaster: true, Timeline: syntheticPlan()})
-	require.Len(t, res.Checks, 10, "checks %+v", res.Checks)
+	require.Len(t, res.Checks, 11, "checks %+v", res.Checks)
 	require.Len(t, res.Failover, 3, "failovers %+v", res.Failover)
 	require.NoError(t, Judge(&res, nil))
 	require.Equal(t, Pass, res.Verdict, "verdict, checks %+v", res.Checks)
@@ -116,7 +116,7 @@ func TestSyntheticRunPassesEveryCheck(t *testing.T) {
 	cfg := benchConfig
 	cfg.Timeline = syntheticPlan()
 	res := Analyze(syntheticRun(4000, 100*time.Millisecond), cfg)
-	require.Len(t, res.Checks, 13, "checks %+v", res.Checks)
+	require.Len(t, res.Checks, 14, "checks %+v", res.Checks)
 	require.NoError(t, Judge(&res, nil))
 	require.Equal(t, Pass, res.Verdict, "verdict, checks %+v", res.Checks)
 	assert.Contains(t, check(t, res, SplitBrainAcks).Detail, "4000 acks checked", "split-brain-acks checked the wrong acks")

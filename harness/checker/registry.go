@@ -18,7 +18,9 @@ const (
 	NoUnexpected Check = "no-unexpected"
 	NoDuplicates Check = "no-duplicates"
 	NoStranded   Check = "no-stranded"
-	Ordered      Check = "ordered"
+	// NoDeadlock: no broker JVM reported a Java-level deadlock.
+	NoDeadlock Check = "no-deadlock"
+	Ordered    Check = "ordered"
 	// DurableSubscribers: total-queue per durable topic subscriber.
 	DurableSubscribers Check = "durable-subscribers"
 	// AtomicTransactions: every STOMP transaction all or nothing.
@@ -98,6 +100,9 @@ func init() {
 		{Name: NoStranded, Doc: "no acknowledged send is left in the JDBC store undelivered after the drain (stranded: stored, never dispatched)",
 			EnabledBy: "always; n/a on a profile without a JDBC store", Needs: needsAll(), On: always,
 			CannotFail: canFail, run: (*analysis).stranded},
+		{Name: NoDeadlock, Doc: "no broker's JVM reports a Java-level deadlock in the thread dump taken at the run's end (SIGQUIT; the JVM's own detection)",
+			EnabledBy: "always; n/a without a dump (a profile without brokers)", Needs: []Evidence{Coverage}, On: always,
+			CannotFail: canFail, run: (*analysis).deadlock},
 		{Name: Ordered, Doc: "each consumer receives a producer's messages to a queue in the order it sent them (first reordered pair as evidence)",
 			EnabledBy: "always; fails only with expect.ordered: true", Needs: needsAll(), On: always,
 			CannotFail: func(c Config) string { return unless(c.RequireOrder, "expect.ordered is false") }, run: (*analysis).ordered},

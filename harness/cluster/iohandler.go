@@ -55,8 +55,9 @@ func (w *ioWait) reset() {
 // restartStaleHandlers restarts every broker whose IO exception handler is
 // still waiting to restart transports once the cluster is back at its
 // baseline, where no store error is left to wait out, and every broker
-// whose JVM cut its store limit on a full disk: only a fresh JVM is rid
-// of that thread, or measures the freed disk again. It reports whether it
+// whose JVM cut its store limit on a full disk or reported a deadlock:
+// only a fresh JVM is rid of that thread, measures the freed disk again,
+// or has its queues' threads back. It reports whether it
 // restarted any.
 func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
 	var stale []*Node
@@ -67,6 +68,8 @@ func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
 			why[b.Name] = "IO exception handler still waits to restart transports from an earlier store error"
 		case b.limit.refusing():
 			why[b.Name] = "store limit was cut to the free space of a full disk (storelimit.go)"
+		case b.dumps.deadlocked():
+			why[b.Name] = "JVM reported a Java-level deadlock in a thread dump; those threads never run again (threaddump.go)"
 		default:
 			continue
 		}

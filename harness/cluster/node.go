@@ -60,12 +60,13 @@ type Node struct {
 	endpoints map[string]string
 	stopLogs  context.CancelFunc
 	logDone   chan struct{}
-	mlog      masterLog  // the broker's master window as its log tells it
-	quota     bool       // a CPU quota may be in place (see Starve)
-	clock     clock      // the broker's wall clock offset (clock.go)
-	store     storeDelay // its store proxy's latencies (storeproxy.go)
-	iowait    ioWait     // when its IO exception handler last waited (iohandler.go)
-	limit     storeLimit // whether it cut its store limit on a full disk (storelimit.go)
+	mlog      masterLog   // the broker's master window as its log tells it
+	quota     bool        // a CPU quota may be in place (see Starve)
+	clock     clock       // the broker's wall clock offset (clock.go)
+	store     storeDelay  // its store proxy's latencies (storeproxy.go)
+	iowait    ioWait      // when its IO exception handler last waited (iohandler.go)
+	limit     storeLimit  // whether it cut its store limit on a full disk (storelimit.go)
+	dumps     threadDumps // its JVM's thread dumps and the deadlocks they found (threaddump.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -160,6 +161,7 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.mlog.reset()
 	n.clock.set(0)  // the entry point wrote +0
 	n.limit.reset() // a new JVM measures its disk afresh
+	n.dumps.reset() // and has no deadlocked threads yet
 	return n.followLogs(since)
 }
 
@@ -231,6 +233,7 @@ func (n *Node) followLogs(since time.Time) error {
 			n.cluster.logs.write(n.Name, line)
 			n.masterLogLine(stamp, line)
 			n.iowait.note(line)
+			n.dumps.note(line)
 			n.limit.note(line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()

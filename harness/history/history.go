@@ -138,6 +138,16 @@ const (
 	// the drain ended (ACTIVEMQ_MSGS on the primary): the ids in IDs, or
 	// the query's Error.
 	StoreEvent EventType = "store"
+	// DumpEvent is one broker's thread dump at the run's end: Node, Phase
+	// PhaseDeadlock (the JVM's deadlock section in Detail) or
+	// PhaseNoDeadlock, or Error where the broker could not be dumped.
+	DumpEvent EventType = "thread-dump"
+)
+
+// Phases of a DumpEvent.
+const (
+	PhaseDeadlock   = "deadlock"
+	PhaseNoDeadlock = "no-deadlock"
 )
 
 // Phases of a LogEvent. MasterStart opens a broker's master window and

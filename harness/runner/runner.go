@@ -184,6 +184,7 @@ func drive(ctx context.Context, f *scenario.File, c *cluster.Cluster, rec *histo
 		p.line(fmt.Sprintf("drain did not finish within %s (%v); judging what was delivered", drainTimeout, err))
 	}
 	drainStore(ctx, c, w, rec, p)
+	dumpThreads(ctx, c, rec, p)
 	rec.Event(history.Event{Type: history.RunEvent, Phase: history.PhaseDrained, Detail: drained})
 	settle(ctx, f, c, began, p)
 	return nil

@@ -44,3 +44,16 @@ func drainStore(ctx context.Context, c *cluster.Cluster, w load, rec *history.Re
 		return
 	}
 }
+
+// dumpThreads records a thread dump of every running broker (no-deadlock
+// judges them): after the drain, so that a queue that stopped moving has
+// had every chance to move, and before the restore, which gives a
+// deadlocked JVM a fresh start.
+func dumpThreads(ctx context.Context, c *cluster.Cluster, rec *history.Recorder, p *progress) {
+	for _, ev := range c.DumpThreads(ctx) {
+		if ev.Phase == history.PhaseDeadlock {
+			p.line(ev.Node + "'s JVM reports a Java-level deadlock (thread dump in " + ev.Node + ".log)")
+		}
+		rec.Event(ev)
+	}
+}
