@@ -71,7 +71,7 @@ func checkPopulation(f *scenario.File, p cluster.Profile) error {
 		w.Queues <= 1 && w.Connect == scenario.DefaultConnect) {
 		return nil
 	}
-	return fmt.Errorf("%s: workload: profile %s has no brokers, so its workload is one ZooKeeper client: producers, consumers, queues and connect: any need STOMP brokers", f.Path, p.Name)
+	return fmt.Errorf("%s: workload: profile %s has no brokers, so its workload is one ZooKeeper client: a population other than the default (producers, consumers, queues, connect) needs STOMP brokers", f.Path, p.Name)
 }
 
 // checkStep is Validate for one step, which an exploratory schedule also
