@@ -108,20 +108,16 @@ func frozenNote(fs []frozenSpan, base time.Time) string {
 	if len(fs) == 0 {
 		return ""
 	}
-	parts := make([]string, 0, maxListed+1)
-	for i, f := range fs {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(fs)-maxListed))
-			break
-		}
+	parts := capped(len(fs), func(i int) string {
+		f := fs[i]
 		p := fmt.Sprintf("%s %s–%s", f.node, rel(f.from, base), rel(f.to, base))
 		if f.gaveUp && !f.resumed.IsZero() {
 			into := max(f.to.Sub(f.resumed.Add(-f.took)), 0)
 			p += fmt.Sprintf(" (gave up %s into the %s resume call, so it could answer as master for at most %s after the thaw)",
 				into.Round(time.Millisecond), f.took.Round(time.Millisecond), into.Round(time.Millisecond))
 		}
-		parts = append(parts, p)
-	}
+		return p
+	})
 	return "; frozen while master in its log, so not counted: " + strings.Join(parts, ", ")
 }
 

@@ -157,12 +157,8 @@ func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) 
 	if len(byAcks) > 0 {
 		note = "; " + describeAckOverlaps(byAcks, base) + note
 	}
-	parts := make([]string, 0, maxListed)
-	for i, o := range overlaps {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(overlaps)-maxListed))
-			break
-		}
+	parts := capped(len(overlaps), func(i int) string {
+		o := overlaps[i]
 		when := "at " + rel(o.From, base)
 		if o.To.After(o.From) {
 			when = rel(o.From, base) + "–" + rel(o.To, base)
@@ -170,11 +166,11 @@ func singleMaster(ev masterEvidence, acks []ack) (CheckResult, []MasterOverlap) 
 		if ev.fromLog {
 			when += " (" + o.To.Sub(o.From).Round(time.Millisecond).String() + ")"
 		}
-		parts = append(parts, fmt.Sprintf("%s and %s both master %s (%s window %s–%s, %s window %s–%s)",
+		return fmt.Sprintf("%s and %s both master %s (%s window %s–%s, %s window %s–%s)",
 			o.A, o.B, when,
 			o.A, rel(o.AWindow.From, base), rel(o.AWindow.To, base),
-			o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base)))
-	}
+			o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base))
+	})
 	res.Detail = fmt.Sprintf("two masters at once in %d %s window pairs: %s%s", len(overlaps), ev.source(), strings.Join(parts, "; "), note)
 	return res, append(overlaps, byAcks...)
 }
@@ -225,15 +221,23 @@ func earlier(a, b time.Time) time.Time {
 	return b
 }
 
-func listWindows(ws []MasterWindow, base time.Time) string {
-	parts := make([]string, 0, maxListed+1)
-	for i, w := range ws {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(ws)-maxListed))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s %s–%s", w.Node, rel(w.From, base), rel(w.To, base)))
+// capped words the first maxListed of n items and counts the rest, so a
+// detail stays readable however much evidence there is.
+func capped(n int, word func(i int) string) []string {
+	parts := make([]string, 0, min(n, maxListed)+1)
+	for i := range min(n, maxListed) {
+		parts = append(parts, word(i))
 	}
+	if n > maxListed {
+		parts = append(parts, fmt.Sprintf("and %d more", n-maxListed))
+	}
+	return parts
+}
+
+func listWindows(ws []MasterWindow, base time.Time) string {
+	parts := capped(len(ws), func(i int) string {
+		return fmt.Sprintf("%s %s–%s", ws[i].Node, rel(ws[i].From, base), rel(ws[i].To, base))
+	})
 	return strings.Join(parts, ", ")
 }
 

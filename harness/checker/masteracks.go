@@ -108,14 +108,10 @@ func ackOverlaps(ev masterEvidence, acks []ack) []MasterOverlap {
 
 // describeAckOverlaps words ackOverlaps for single-master's detail.
 func describeAckOverlaps(os []MasterOverlap, base time.Time) string {
-	parts := make([]string, 0, maxListed+1)
-	for i, o := range os {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(os)-maxListed))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s acknowledged %d sends (first %s) that it can only have handled %s–%s, inside %s's master window %s–%s",
-			o.A, o.Acks, o.FirstAck, rel(o.From, base), rel(o.To, base), o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base)))
-	}
+	parts := capped(len(os), func(i int) string {
+		o := os[i]
+		return fmt.Sprintf("%s acknowledged %d sends (first %s) that it can only have handled %s–%s, inside %s's master window %s–%s",
+			o.A, o.Acks, o.FirstAck, rel(o.From, base), rel(o.To, base), o.B, rel(o.BWindow.From, base), rel(o.BWindow.To, base))
+	})
 	return "acknowledgements show two masters at once: " + strings.Join(parts, "; ")
 }

@@ -325,14 +325,9 @@ func windowString(w QuorumWindow, base time.Time) string {
 }
 
 func listQuorumWindows(ws []QuorumWindow, base time.Time) string {
-	parts := make([]string, 0, maxListed+1)
-	for i, w := range ws {
-		if i == maxListed {
-			parts = append(parts, fmt.Sprintf("and %d more", len(ws)-maxListed))
-			break
-		}
-		parts = append(parts, fmt.Sprintf("%s without %s", windowString(w, base), strings.Join(w.Unavailable, ", ")))
-	}
+	parts := capped(len(ws), func(i int) string {
+		return fmt.Sprintf("%s without %s", windowString(ws[i], base), strings.Join(ws[i].Unavailable, ", "))
+	})
 	return strings.Join(parts, ", ")
 }
 
