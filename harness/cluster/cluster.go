@@ -58,6 +58,9 @@ type options struct {
 	runID        string
 	storeProxy   bool
 	sizedStores  bool
+	// storeOnConnection turns KahaDB's concurrentStoreAndDispatchQueues
+	// off (kahadbtuning.go).
+	storeOnConnection bool
 }
 
 // Option configures Run, in the style of testcontainers-go modules.
@@ -122,6 +125,9 @@ func Run(ctx context.Context, opts ...Option) (*Cluster, error) {
 		if c.opts.logDir, err = os.MkdirTemp("", "amqha-logs-"); err != nil {
 			return c, err
 		}
+	}
+	if o.storeOnConnection && !c.profile.sharedStore {
+		return c, fmt.Errorf("cluster: WithStoreOnConnectionThreads tunes KahaDB, and profile %s has no KahaDB store", o.profile)
 	}
 	if err := CheckImage(ctx, o.image); err != nil {
 		return c, err

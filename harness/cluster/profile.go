@@ -239,6 +239,7 @@ func renderKahaDB(c *Cluster, name string) ([]byte, error) {
 		"BrokerName":        name,
 		"StoreDir":          storeDir + "/kahadb",
 		"LockAcquireMillis": c.profile.LockInterval.Milliseconds(),
+		"StoreOnConnection": c.opts.storeOnConnection,
 	}
 	if c.opts.sizedStores {
 		data["DiskCheckMillis"] = kahaDBDiskCheck.Milliseconds()

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"context"
 	"flag"
 	"os"
 	"path/filepath"
@@ -97,4 +98,27 @@ func TestASizedKahaDBStoreMeasuresItsDiskAgain(t *testing.T) {
 	assert.Contains(t, xml, `schedulePeriodForDiskUsageCheck="1000" diskUsageCheckRegrowThreshold="1 mb"`)
 	assert.Contains(t, xml, `<storeUsage percentLimit="90"/>`)
 	assert.NotContains(t, xml, `limit="2 gb"`)
+}
+
+// The benchmark's tuning writes each send on its connection's thread; the
+// scenarios' default leaves KahaDB's single store thread as ActiveMQ ships it.
+func TestStoreOnConnectionThreadsTurnsConcurrentStoreAndDispatchOff(t *testing.T) {
+	c := fakeCluster("shared-kahadb")
+	stock, err := renderKahaDB(c, "broker1")
+	require.NoError(t, err)
+	assert.NotContains(t, string(stock), "concurrentStoreAndDispatchQueues")
+
+	c.opts.storeOnConnection = true
+	tuned, err := renderKahaDB(c, "broker1")
+	require.NoError(t, err)
+	assert.Contains(t, string(tuned), `<kahaDB directory="/srv/shared/kahadb" concurrentStoreAndDispatchQueues="false">`)
+}
+
+// The tuning is KahaDB's: a profile whose store is a database refuses it
+// before any container starts.
+func TestStoreOnConnectionThreadsIsRefusedWithoutKahaDB(t *testing.T) {
+	c, err := Run(context.Background(), WithImage("unused"), WithProfile("jdbc"), WithStoreOnConnectionThreads())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "profile jdbc has no KahaDB store")
+	assert.Nil(t, c.network)
 }
