@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/amqha/amqha/harness/history"
 )
 
 // The broker's JVM runs under libfaketime (conf/broker-run.sh): its wall
@@ -18,7 +20,8 @@ import (
 // keep-alive and the slaves' polls) is left alone. A skew thus moves what
 // the lease locker writes into the database and nothing else.
 const (
-	// ClockFile holds the broker's clock offset, "+0" at every start.
+	// ClockFile holds the broker's clock offset: "+0" when the container
+	// is created, then whatever the harness last wrote.
 	ClockFile   = "/srv/amq/tmp/faketime"
 	faketimeLib = "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 )
@@ -57,9 +60,13 @@ func faketimeOffset(d time.Duration) string {
 }
 
 // SkewClock sets the broker's wall clock offset from the host's; 0 syncs
-// it. The file is replaced by a rename, so libfaketime never reads half
-// of it. Only brokers started by the harness's own entry point run under
-// libfaketime.
+// it. The offset is the machine's clock, not the JVM's, so it outlives a
+// restart of the broker (the entry point keeps the file): a broker down
+// when it is skewed starts with the skew, which is how a JVM's lease
+// locker gets to see it at its first connection. On a running broker the
+// file is replaced by a rename, so libfaketime never reads half of it;
+// on a down one it is copied into the stopped container. Only brokers
+// started by the harness's own entry point run under libfaketime.
 func (n *Node) SkewClock(ctx context.Context, offset time.Duration) error {
 	if n.Kind != KindBroker || n.cluster.profile.BrokerImage != "" {
 		return fmt.Errorf("%s: its clock cannot be skewed: only brokers of the node image run under libfaketime", n.Name)
@@ -67,12 +74,23 @@ func (n *Node) SkewClock(ctx context.Context, offset time.Duration) error {
 	if offset%time.Second != 0 {
 		return fmt.Errorf("%s: clock offset %s is not whole seconds", n.Name, offset)
 	}
-	if _, err := n.Exec(ctx, "sh", "-c", `printf '%s' "$1" > "$2.new" && mv "$2.new" "$2"`,
-		"skew", faketimeOffset(offset), ClockFile); err != nil {
+	if err := n.writeClockFile(ctx, faketimeOffset(offset)); err != nil {
 		return err
 	}
 	n.clock.set(offset)
 	return nil
+}
+
+func (n *Node) writeClockFile(ctx context.Context, offset string) error {
+	if state, _ := n.snapshot(); state == history.Down {
+		if err := n.container.CopyToContainer(ctx, []byte(offset), ClockFile, 0o644); err != nil {
+			return fmt.Errorf("%s: write clock file into the stopped container: %w", n.Name, err)
+		}
+		return nil
+	}
+	_, err := n.Exec(ctx, "sh", "-c", `printf '%s' "$1" > "$2.new" && mv "$2.new" "$2"`,
+		"skew", offset, ClockFile)
+	return err
 }
 
 // ClockOffset is the offset last written to the broker's clock file.
@@ -97,13 +115,15 @@ func (n *Node) MeasureClock(ctx context.Context) (time.Duration, error) {
 	return time.Unix(0, ns).Sub(mid), nil
 }
 
-// SyncClocks sets every running broker whose clock the harness skewed
-// back to the host's, so no skew outlives its scenario. A broker started
-// since has a synced clock already: its entry point writes +0.
+// SyncClocks sets every broker whose clock the harness skewed back to
+// the host's, so no skew outlives its scenario. A down broker gets its
+// file synced before anything starts it: a JVM that started skewed on a
+// fenced lease would keep the correction it computed at its first
+// connection for its life (clock-skew-slave-restarted).
 func (c *Cluster) SyncClocks(ctx context.Context) error {
 	var errs []error
 	for _, b := range c.Brokers {
-		if b.ClockOffset() != 0 && b.Running() {
+		if b.ClockOffset() != 0 {
 			errs = append(errs, b.SkewClock(ctx, 0))
 		}
 	}

@@ -55,9 +55,11 @@ func (w *ioWait) reset() {
 // restartStaleHandlers restarts every broker whose IO exception handler is
 // still waiting to restart transports once the cluster is back at its
 // baseline, where no store error is left to wait out, and every broker
-// whose JVM cut its store limit on a full disk or reported a deadlock:
-// only a fresh JVM is rid of that thread, measures the freed disk again,
-// or has its queues' threads back. It reports whether it
+// whose JVM cut its store limit on a full disk, reported a deadlock, or
+// runs a lease locker that corrects its clock: only a fresh JVM is rid of
+// that thread, measures the freed disk again, has its queues' threads
+// back, or measures its clock again. The clocks are synced by then, so any
+// correction is one measured during a skew. It reports whether it
 // restarted any.
 func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
 	var stale []*Node
@@ -70,6 +72,9 @@ func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
 			why[b.Name] = "store limit was cut to the free space of a full disk (storelimit.go)"
 		case b.dumps.deadlocked():
 			why[b.Name] = "JVM reported a Java-level deadlock in a thread dump; those threads never run again (threaddump.go)"
+		case b.leaseDiff.correcting() != 0:
+			why[b.Name] = fmt.Sprintf("lease locker corrects its clock by %d ms, measured while the clock was skewed (leasediff.go)",
+				b.leaseDiff.correcting())
 		default:
 			continue
 		}

@@ -38,3 +38,18 @@ func TestStoreLimitMarksOnlyACutLimit(t *testing.T) {
 	s.reset()
 	assert.False(t, s.refusing(), "reset by a restart")
 }
+
+// A lease locker that measured its clock off the database's keeps the
+// correction until a new locker measures again; one within the allowed
+// difference logs 0 and corrects nothing.
+func TestLeaseDiffKeepsTheLastLockersCorrection(t *testing.T) {
+	var d leaseDiff
+	d.note("2026-12-02 05:53:34,120 | INFO  | broker2 diff adjust from db: 0, db time: 2026-12-02 05:53:34.118 | org.apache.activemq.store.jdbc.LeaseDatabaseLocker | main")
+	assert.Zero(t, d.correcting(), "measured within maxAllowableDiffFromDBTime")
+	d.note("2026-12-02 05:54:26,310 | INFO  | broker2 diff adjust from db: -30004, db time: 2026-12-02 05:53:56.306 | org.apache.activemq.store.jdbc.LeaseDatabaseLocker | Broker restart")
+	assert.Equal(t, int64(-30004), d.correcting(), "the in-process restart's new locker, 30 s ahead")
+	d.note("2026-12-02 05:54:27,001 | INFO  | broker2, becoming master with lease expiry Wed Dec 02 05:54:32 | x | y")
+	assert.Equal(t, int64(-30004), d.correcting(), "other lines change nothing")
+	d.reset()
+	assert.Zero(t, d.correcting(), "a new JVM")
+}

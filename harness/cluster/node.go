@@ -67,6 +67,7 @@ type Node struct {
 	iowait    ioWait      // when its IO exception handler last waited (iohandler.go)
 	limit     storeLimit  // whether it cut its store limit on a full disk (storelimit.go)
 	dumps     threadDumps // its JVM's thread dumps and the deadlocks they found (threaddump.go)
+	leaseDiff leaseDiff   // the correction its lease locker applies to its clock (leasediff.go)
 }
 
 // nodeSpec is how to start one node's container.
@@ -159,9 +160,9 @@ func (n *Node) afterStart(ctx context.Context, since time.Time) error {
 	n.endpoints, n.state, n.waitSeen = eps, "", false
 	n.mu.Unlock()
 	n.mlog.reset()
-	n.clock.set(0)  // the entry point wrote +0
-	n.limit.reset() // a new JVM measures its disk afresh
-	n.dumps.reset() // and has no deadlocked threads yet
+	n.limit.reset()     // a new JVM measures its disk afresh
+	n.leaseDiff.reset() // and its clock against the database's
+	n.dumps.reset()     // and has no deadlocked threads yet
 	return n.followLogs(since)
 }
 
@@ -235,6 +236,7 @@ func (n *Node) followLogs(since time.Time) error {
 			n.iowait.note(line)
 			n.dumps.note(line)
 			n.limit.note(line)
+			n.leaseDiff.note(line)
 			if n.spec.waiting != nil && n.spec.waiting.MatchString(line) {
 				n.mu.Lock()
 				n.waitSeen = true

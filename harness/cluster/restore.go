@@ -62,7 +62,10 @@ func (c *Cluster) Restore(ctx context.Context, timeout time.Duration) error {
 			errs = append(errs, n.Resume(ctx))
 		}
 	}
-	errs = append(errs, c.startDown(ctx), c.SyncClocks(ctx), c.UndelayStores(ctx))
+	// Clocks first: a broker started skewed would compute a fenced
+	// lease's correction from the skew (SyncClocks).
+	errs = append(errs, c.SyncClocks(ctx))
+	errs = append(errs, c.startDown(ctx), c.UndelayStores(ctx))
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("restore %s cluster: %w", c.profile.Name, err)
 	}

@@ -1,9 +1,6 @@
 package cluster
 
-import (
-	"regexp"
-	"sync"
-)
+import "regexp"
 
 // storeRefusedLine is what ActiveMQ's BrokerService logs when it starts
 // with less free disk under its store than one journal file: it cuts the
@@ -21,28 +18,13 @@ var storeRefusedLine = regexp.MustCompile(`the store will not accept any data wh
 
 // storeLimit remembers whether the broker's current JVM cut its store
 // limit so.
-type storeLimit struct {
-	mu  sync.Mutex
-	cut bool
-}
+type storeLimit struct{ latched[bool] }
 
 func (s *storeLimit) note(line string) {
 	if storeRefusedLine.MatchString(line) {
-		s.mu.Lock()
-		s.cut = true
-		s.mu.Unlock()
+		s.set(true)
 	}
 }
 
 // refusing reports whether the JVM logged the cut since it started.
-func (s *storeLimit) refusing() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cut
-}
-
-func (s *storeLimit) reset() {
-	s.mu.Lock()
-	s.cut = false
-	s.mu.Unlock()
-}
+func (s *storeLimit) refusing() bool { return s.get() }

@@ -24,6 +24,10 @@ func (s skew) Apply(ctx context.Context, bs []*cluster.Node) error {
 func (s skew) measured(ctx context.Context, bs []*cluster.Node) string {
 	var out []string
 	for _, b := range bs {
+		if !b.Running() {
+			out = append(out, fmt.Sprintf("%s not running: its clock file says %+ds", b.Name, int64(b.ClockOffset()/time.Second)))
+			continue
+		}
 		d, err := b.MeasureClock(ctx)
 		if err != nil {
 			out = append(out, fmt.Sprintf("%s clock unread: %v", b.Name, err))

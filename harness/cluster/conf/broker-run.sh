@@ -21,15 +21,16 @@ if [ -n "$AMQHA_STORE_PROXY" ]; then
   while [ ! -e /srv/amq/tmp/store-proxy.ready ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
 fi
 # The JVM runs under libfaketime so that a clock-skew fault can move its
-# wall clock (harness/cluster/clock.go): the offset file starts at +0 on
-# every container start and is re-read at most once a second; monotonic
+# wall clock (harness/cluster/clock.go): the offset file starts at +0 when
+# the container is created and is re-read at most once a second; it is the
+# machine's clock, so a restart keeps what the harness wrote; monotonic
 # time (nanoTime: sleeps, the lease keep-alive's schedule) stays real.
 # FAKETIME_FORCE_MONOTONIC_FIX=0: with Debian's libfaketime 0.9.10 the
 # default fix of pthread_cond_timedwait made an idle JVM spin on both
 # cores (an idle ZooKeeper JVM: 17-20 s of CPU in 10 s, 4 s to open its
 # port, against 0.02 s and 0.5 s bare); with it off, 0.01-0.04 s and about
 # 1-2 s, as bare under the same load (libfaketime issue #425).
-printf '+0' > /srv/amq/tmp/faketime
+[ -e /srv/amq/tmp/faketime ] || printf '+0' > /srv/amq/tmp/faketime
 export LD_PRELOAD=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1 \
   FAKETIME_TIMESTAMP_FILE=/srv/amq/tmp/faketime FAKETIME_CACHE_DURATION=1 \
   FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0

@@ -1,0 +1,62 @@
+package cluster
+
+import (
+	"regexp"
+	"strconv"
+	"sync"
+)
+
+// leaseDiffLine is what ActiveMQ's LeaseDatabaseLocker logs when it
+// measures its clock against the database's, once per locker (a JVM start,
+// or the in-process restart of a broker that lost its lease), and only
+// with maxAllowableDiffFromDBTime above 0: "broker2 diff adjust from db:
+// -30004, db time: ...". The correction then holds for the locker's life.
+// A locker that measured while its broker's clock was skewed keeps
+// correcting after the clock is synced: 30 s behind, as a slave it would
+// see a dead master's lease expire 30 s late, and as a master it stamps
+// the lease 30 s in the past (clock-skew-slave-fenced, run-3 of
+// 20261203-065342-3766: a repeat that inherited -30 s took no lease).
+var leaseDiffLine = regexp.MustCompile(`diff adjust from db: (-?\d+)`)
+
+// leaseDiff is the correction the broker's current lease locker applies
+// to its clock, in milliseconds, as its log last gave it; 0 when the
+// locker measured its clock within maxAllowableDiffFromDBTime, or never
+// measured it.
+type leaseDiff struct{ latched[int64] }
+
+func (d *leaseDiff) note(line string) {
+	m := leaseDiffLine.FindStringSubmatch(line)
+	if m == nil {
+		return
+	}
+	if ms, err := strconv.ParseInt(m[1], 10, 64); err == nil {
+		d.set(ms)
+	}
+}
+
+// correcting is the correction in force.
+func (d *leaseDiff) correcting() int64 { return d.get() }
+
+// latched is what a broker's log follower last noted about its JVM, for
+// the restore to read; a restart of the JVM resets it.
+type latched[T any] struct {
+	mu sync.Mutex
+	v  T
+}
+
+func (l *latched[T]) set(v T) {
+	l.mu.Lock()
+	l.v = v
+	l.mu.Unlock()
+}
+
+func (l *latched[T]) get() T {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.v
+}
+
+func (l *latched[T]) reset() {
+	var zero T
+	l.set(zero)
+}
