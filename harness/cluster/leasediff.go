@@ -14,8 +14,9 @@ import (
 // A locker that measured while its broker's clock was skewed keeps
 // correcting after the clock is synced: 30 s behind, as a slave it would
 // see a dead master's lease expire 30 s late, and as a master it stamps
-// the lease 30 s in the past (clock-skew-slave-fenced, run-3 of
-// 20261203-065342-3766: a repeat that inherited -30 s took no lease).
+// the lease 30 s in the past (run-3 of 20261203-065342-3766, a slave's
+// skew on the fenced replicated profile: a repeat that inherited -30 s
+// from the one before took no lease).
 var leaseDiffLine = regexp.MustCompile(`diff adjust from db: (-?\d+)`)
 
 // leaseDiff is the correction the broker's current lease locker applies
