@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"sync"
 	"time"
 )
 
@@ -26,30 +25,18 @@ var ioHandlerWaitLine = regexp.MustCompile(`waiting for broker persistence adapt
 const ioWaitFresh = 3 * time.Second
 
 // ioWait remembers when a broker last logged ioHandlerWaitLine.
-type ioWait struct {
-	mu sync.Mutex
-	at time.Time
-}
+type ioWait struct{ latched[time.Time] }
 
 func (w *ioWait) note(line string) {
 	if ioHandlerWaitLine.MatchString(line) {
-		w.mu.Lock()
-		w.at = time.Now()
-		w.mu.Unlock()
+		w.set(time.Now())
 	}
 }
 
 // waiting reports whether the handler logged its wait within ioWaitFresh.
 func (w *ioWait) waiting() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return !w.at.IsZero() && time.Since(w.at) < ioWaitFresh
-}
-
-func (w *ioWait) reset() {
-	w.mu.Lock()
-	w.at = time.Time{}
-	w.mu.Unlock()
+	at := w.get()
+	return !at.IsZero() && time.Since(at) < ioWaitFresh
 }
 
 // restartStaleHandlers restarts every broker whose IO exception handler is

@@ -19,10 +19,10 @@ func TestIOWaitCountsOnlyAFreshWaitLine(t *testing.T) {
 	w.note("2026-12-02 06:28:27,419 | INFO  | waiting for broker persistence adapter checkpoint to succeed before restarting transports | org.apache.activemq.util.DefaultIOExceptionHandler | IOExceptionHandler: restart transports")
 	assert.True(t, w.waiting())
 
-	w.at = time.Now().Add(-2 * ioWaitFresh)
+	w.set(time.Now().Add(-2 * ioWaitFresh))
 	assert.False(t, w.waiting(), "the handler stopped waiting long ago")
 
-	w.at = time.Now()
+	w.set(time.Now())
 	w.reset()
 	assert.False(t, w.waiting(), "reset by a restart")
 }
