@@ -1,9 +1,6 @@
 package cluster
 
 import (
-	"context"
-	"errors"
-	"fmt"
 	"regexp"
 	"time"
 )
@@ -37,46 +34,4 @@ func (w *ioWait) note(line string) {
 func (w *ioWait) waiting() bool {
 	at := w.get()
 	return !at.IsZero() && time.Since(at) < ioWaitFresh
-}
-
-// restartStaleHandlers restarts every broker whose IO exception handler is
-// still waiting to restart transports once the cluster is back at its
-// baseline, where no store error is left to wait out, and every broker
-// whose JVM cut its store limit on a full disk, reported a deadlock, or
-// runs a lease locker that corrects its clock: only a fresh JVM is rid of
-// that thread, measures the freed disk again, has its queues' threads
-// back, or measures its clock again. The clocks are synced by then, so any
-// correction is one measured during a skew. It reports whether it
-// restarted any.
-func (c *Cluster) restartStaleHandlers(ctx context.Context) (bool, error) {
-	var stale []*Node
-	why := map[string]string{}
-	for _, b := range c.Brokers {
-		switch {
-		case b.iowait.waiting():
-			why[b.Name] = "IO exception handler still waits to restart transports from an earlier store error"
-		case b.limit.refusing():
-			why[b.Name] = "store limit was cut to the free space of a full disk (storelimit.go)"
-		case b.dumps.deadlocked():
-			why[b.Name] = "JVM reported a Java-level deadlock in a thread dump; those threads never run again (threaddump.go)"
-		case b.leaseDiff.correcting() != 0:
-			why[b.Name] = fmt.Sprintf("lease locker corrects its clock by %d ms, measured while the clock was skewed (leasediff.go)",
-				b.leaseDiff.correcting())
-		default:
-			continue
-		}
-		stale = append(stale, b)
-	}
-	if len(stale) == 0 {
-		return false, nil
-	}
-	var errs []error
-	for _, b := range stale {
-		c.say(fmt.Sprintf("restore: %s's %s; restarting its container", b.Name, why[b.Name]))
-		b.iowait.reset()
-		if err := b.Restart(ctx); err != nil {
-			errs = append(errs, fmt.Errorf("restart %s: %w", b.Name, err))
-		}
-	}
-	return true, errors.Join(errs...)
 }
